@@ -1,0 +1,9 @@
+/**
+ * dealer-crm: the customer core of a dealer management system as a library.
+ * The root re-exports the pure modules; adapters and the service facade have
+ * subpaths of their own (`dealer-crm/adapters/memory`, `dealer-crm/crm`, …).
+ *
+ * @packageDocumentation
+ */
+export * from './core/index.js';
+export * from './customer/index.js';

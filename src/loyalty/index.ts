@@ -1,0 +1,8 @@
+/**
+ * Placeholder for the `dealer-crm/loyalty` subpath; its issue fills it in.
+ *
+ * @packageDocumentation
+ */
+
+/** The subpath this module is published under. */
+export const MODULE_NAME = 'dealer-crm/loyalty';

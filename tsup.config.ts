@@ -1,0 +1,39 @@
+import { defineConfig } from 'tsup';
+
+/**
+ * One entry per public subpath. The keys are the output paths under dist/;
+ * package.json's `exports` map must list the same set (scripts/check-package.mjs
+ * checks that they agree).
+ */
+export const entries = {
+  index: 'src/index.ts',
+  'core/index': 'src/core/index.ts',
+  'customer/index': 'src/customer/index.ts',
+  'segmentation/index': 'src/segmentation/index.ts',
+  'loyalty/index': 'src/loyalty/index.ts',
+  'complaints/index': 'src/complaints/index.ts',
+  'retention/index': 'src/retention/index.ts',
+  'adapters/index': 'src/adapters/index.ts',
+  'adapters/testing/index': 'src/adapters/testing/index.ts',
+  'adapters/memory/index': 'src/adapters/memory/index.ts',
+  'adapters/postgres/index': 'src/adapters/postgres/index.ts',
+  'adapters/http/index': 'src/adapters/http/index.ts',
+  'crm/index': 'src/crm/index.ts',
+} as const;
+
+export default defineConfig({
+  entry: entries,
+  format: ['esm', 'cjs'],
+  // Shared chunks in both formats, so that `CrmError` is one class whichever
+  // subpath a caller imports it through (instanceof keeps working).
+  splitting: true,
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: 'node20',
+  platform: 'neutral',
+  treeshake: true,
+  outExtension({ format }) {
+    return { js: format === 'cjs' ? '.cjs' : '.js' };
+  },
+});
