@@ -33,6 +33,9 @@ export default defineConfig({
   target: 'node20',
   platform: 'neutral',
   treeshake: true,
+  // ky is ESM-only; bundling it keeps the CommonJS build of the HTTP adapter
+  // loadable on every Node 20 release, and spares users an install.
+  noExternal: ['ky'],
   outExtension({ format }) {
     return { js: format === 'cjs' ? '.cjs' : '.js' };
   },
