@@ -1,8 +1,9 @@
 /**
- * Placeholder for the `dealer-crm/adapters/memory` subpath; its issue fills it in.
+ * The memory storage adapter: the default, zero set-up storage used by the
+ * demo and by tests. It honours every rule of the storage contract,
+ * concurrency included, and passes the whole conformance kit.
  *
  * @packageDocumentation
  */
-
-/** The subpath this module is published under. */
-export const MODULE_NAME = 'dealer-crm/adapters/memory';
+export { createMemoryDriver, createMemoryStorage, type MemoryStorageOptions } from './memory-storage.js';
+export type { MemoryRecordSnapshot, MemoryStorageDriver } from './memory-driver.js';
