@@ -7,3 +7,7 @@
  */
 export * from './core/index.js';
 export * from './customer/index.js';
+export * from './segmentation/index.js';
+export * from './loyalty/index.js';
+export * from './complaints/index.js';
+export * from './retention/index.js';

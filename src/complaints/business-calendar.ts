@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CalendarDateSchema, DEFAULT_TIME_ZONE, TimeZoneSchema, parse } from '../core/index.js';
+import { CalendarDateSchema, DEFAULT_TIME_ZONE, TimeZoneSchema, deepFreeze as coreDeepFreeze, parse } from '../core/index.js';
 import { CalendarTimeline } from './calendar-timeline.js';
 import { WorkingHoursSchema, allDayWorkingHours } from './working-hours.js';
 
@@ -210,11 +210,7 @@ export function defineParsedBusinessCalendar(parsed: z.output<typeof BusinessCal
   return Object.freeze(holder) as BusinessCalendar;
 }
 
-/** Freezes an object graph of plain objects and arrays (Dates are left alone). */
+/** Freezes an object graph (`deepFreeze` from core), typed as deeply readonly. Internal to the module. */
 export function deepFreeze<T>(value: T): ComplaintsReadonly<T> {
-  if (typeof value === 'object' && value !== null && !(value instanceof Date) && !Object.isFrozen(value)) {
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
-    Object.freeze(value);
-  }
-  return value as ComplaintsReadonly<T>;
+  return coreDeepFreeze(value) as ComplaintsReadonly<T>;
 }

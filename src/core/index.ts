@@ -12,3 +12,4 @@ export * from './ids.js';
 export * from './json.js';
 export * from './apportion.js';
 export * from './fingerprint.js';
+export * from './freeze.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CalendarDateSchema, CurrencyCodeSchema, DEFAULT_TIME_ZONE, IdSchema, TimeZoneSchema, parse } from '../core/index.js';
 import { LineCategorySchema, PayTypeSchema, RepairOrderSchema, VehicleSaleSchema } from '../customer/models/index.js';
-import { deepFreeze } from './internal/deep-freeze.js';
+import { deepFreeze } from '../core/index.js';
 import { hasAtMostSixDecimals } from './internal/exact.js';
 
 const nameSchema = z.string().trim().min(1, { error: 'expected a non-empty name' }).max(200);

@@ -1,7 +1,7 @@
 import { TZDate } from '@date-fns/tz';
 import { z } from 'zod';
 import { CalendarDateSchema, DEFAULT_TIME_ZONE, IdSchema, InstantSchema, parse, TimeZoneSchema, ValidationError } from '../core/index.js';
-import { freezePolicy } from './freeze.js';
+import { deepFreeze } from '../core/index.js';
 
 /** The factors a churn-risk score is made of. */
 export const ChurnFactorSchema = z.enum(['inactivity', 'overdueService', 'complaints', 'warrantyEnd', 'satisfaction']);
@@ -50,7 +50,7 @@ export type ChurnRiskPolicy = z.output<typeof ChurnRiskPolicySchema>;
  * one 1; the warranty risk ramps over the last 90 days; satisfaction on a
  * 1–5 scale; bands at 0.33 and 0.66.
  */
-export const defaultChurnRiskPolicy: ChurnRiskPolicy = freezePolicy({
+export const defaultChurnRiskPolicy: ChurnRiskPolicy = deepFreeze({
   weights: { inactivity: 0.35, overdueService: 0.2, complaints: 0.2, warrantyEnd: 0.1, satisfaction: 0.15 },
   overdueSaturationDays: 180,
   openComplaintRisk: 0.5,
@@ -71,7 +71,7 @@ export const defaultChurnRiskPolicy: ChurnRiskPolicy = freezePolicy({
  * ```
  */
 export function defineChurnRiskPolicy(input: unknown): ChurnRiskPolicy {
-  return freezePolicy(parse(ChurnRiskPolicySchema, input, { label: 'churn-risk policy' }));
+  return deepFreeze(parse(ChurnRiskPolicySchema, input, { label: 'churn-risk policy' }));
 }
 
 /** What is known of one customer; a factor left out is excluded and the weights of the others renormalised. */

@@ -3,7 +3,7 @@ import { addMonths } from 'date-fns';
 import { z } from 'zod';
 import { DEFAULT_TIME_ZONE, InstantSchema, parse, TimeZoneSchema, ValidationError, type ValidationIssue } from '../core/index.js';
 import type { RepairOrder, Vehicle } from '../customer/models/index.js';
-import { freezePolicy } from './freeze.js';
+import { deepFreeze } from '../core/index.js';
 
 /** Service intervals and how to read mileage: the rule set behind {@link serviceDue}. */
 export const ServiceIntervalPolicySchema = z.strictObject({
@@ -37,7 +37,7 @@ export type ServiceIntervalPolicy = z.output<typeof ServiceIntervalPolicySchema>
  * the first service at 3 months or 3 000 km; maintenance visits reset the
  * clock; 30 days counts as due soon.
  */
-export const defaultServiceIntervalPolicy: ServiceIntervalPolicy = freezePolicy({
+export const defaultServiceIntervalPolicy: ServiceIntervalPolicy = deepFreeze({
   intervalMonths: 6,
   intervalKm: 5000,
   firstServiceMonths: 3,
@@ -60,7 +60,7 @@ export const defaultServiceIntervalPolicy: ServiceIntervalPolicy = freezePolicy(
  * ```
  */
 export function defineServiceIntervalPolicy(input: unknown): ServiceIntervalPolicy {
-  return freezePolicy(parse(ServiceIntervalPolicySchema, input, { label: 'service interval policy' }));
+  return deepFreeze(parse(ServiceIntervalPolicySchema, input, { label: 'service interval policy' }));
 }
 
 /** A service visit as {@link serviceDue} reads it; a customer-module `RepairOrder` fits. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { IdSchema, parse } from '../core/index.js';
-import { deepFreeze } from './deep-freeze.js';
+import { deepFreeze } from '../core/index.js';
 import { IssueList, UniqueIds, checkArray, checkMinorUnits, describeValue } from './input-checks.js';
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { NonNegativeMinorUnitsSchema, parse } from '../core/index.js';
 import { columnTotal, readColumns } from './columns.js';
-import { deepFreeze } from './deep-freeze.js';
+import { deepFreeze } from '../core/index.js';
 import { ratio } from './ranking.js';
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MinorUnitsSchema, parse } from '../core/index.js';
-import { deepFreeze } from './deep-freeze.js';
+import { deepFreeze } from '../core/index.js';
 import { RankingTieRuleSchema } from './tie-rule.js';
 
 /**

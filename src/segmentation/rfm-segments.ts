@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parse } from '../core/index.js';
 import { readColumns } from './columns.js';
-import { deepFreeze } from './deep-freeze.js';
+import { deepFreeze } from '../core/index.js';
 import { IssueList, describeValue } from './input-checks.js';
 
 /**

@@ -3,7 +3,8 @@ import { canonicalJson, invalid, parse } from '../../core/index.js';
 import type { Consent } from '../models/consent.js';
 import type { ContactPoint, ContactPointKind } from '../models/contact-point.js';
 import type { Customer, CustomerInput } from '../models/customer.js';
-import { compareStrings, deepFreeze } from '../internal/util.js';
+import { deepFreeze } from '../../core/index.js';
+import { compareStrings } from '../internal/util.js';
 import { parseCustomers } from './resolve-identities.js';
 
 /**
