@@ -1,5 +1,4 @@
 import { sha256 } from '@noble/hashes/sha2';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
 
 /**
  * Serialises a value to canonical JSON: object keys sorted, `Date` as its ISO
@@ -44,7 +43,49 @@ export function payloadHash(value: unknown): string {
   return sha256Hex(canonicalJson(value));
 }
 
-/** The SHA-256 of a UTF-8 string, as 64 lower-case hex digits. */
+/**
+ * The SHA-256 of a UTF-8 string, as 64 lower-case hex digits. On Node.js
+ * (20.16 and later) this is the runtime's native one-shot `crypto.hash`; in
+ * browsers, Deno, Bun and workers it is the audited pure-JS implementation of
+ * `@noble/hashes`, encoding into a reused buffer. Both give the same digest
+ * for every string (lone surrogates are encoded as U+FFFD by both).
+ *
+ * @example
+ * ```ts
+ * sha256Hex('abc'); // 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'
+ * ```
+ */
 export function sha256Hex(text: string): string {
-  return bytesToHex(sha256(utf8ToBytes(text)));
+  return nativeSha256Hex ? nativeSha256Hex(text) : portableSha256Hex(text);
+}
+
+type NativeHash = (algorithm: string, data: string, outputEncoding: 'hex') => string;
+
+// Feature detection, not state: resolved once when the module loads.
+const nativeSha256Hex: ((text: string) => string) | undefined = (() => {
+  const runtime = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const crypto = runtime?.getBuiltinModule?.('node:crypto') as { hash?: NativeHash } | undefined;
+  const hash = crypto?.hash;
+  return typeof hash === 'function' ? (text: string) => hash('sha256', text, 'hex') : undefined;
+})();
+
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+const encoder = new TextEncoder();
+const digest = new Uint8Array(32);
+let buffer = new Uint8Array(1024);
+
+/**
+ * The pure-JS SHA-256 path of {@link sha256Hex}, exported so that tests can
+ * check it against the native one.
+ *
+ * @internal
+ */
+export function portableSha256Hex(text: string): string {
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+  if (buffer.length < text.length * 3) buffer = new Uint8Array(text.length * 3);
+  const { written } = encoder.encodeInto(text, buffer);
+  sha256.create().update(buffer.subarray(0, written)).digestInto(digest);
+  let hex = '';
+  for (let i = 0; i < 32; i++) hex += HEX[digest[i]!]!;
+  return hex;
 }

@@ -195,7 +195,7 @@ function prepareTransaction(setup: WriteSetup, transaction: Transaction, key: st
   const eventKey = key ?? `transaction:${transaction.id}`;
   const lot = lotFor(ctx, atMs);
   return {
-    meta: { key: eventKey, payloadHash: transactionPayloadHash(ctx.hasher, member.id, transaction), asOf },
+    meta: { key: eventKey, payloadHash: transactionPayloadHash(member.id, transaction), asOf },
     identity: `transaction:${transaction.id}`,
     path,
     fact: makeFact({

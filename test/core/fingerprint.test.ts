@@ -23,3 +23,20 @@ describe('fingerprints', () => {
     expect(payloadHash({ points: 100 })).not.toBe(payloadHash({ points: 101 }));
   });
 });
+
+describe('sha256Hex', () => {
+  it('gives the same digest on the native and the portable path, for any text', async () => {
+    const { portableSha256Hex } = await import('../../src/core/fingerprint.js');
+    const { createHash } = await import('node:crypto');
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), fc.string({ maxLength: 5000 })), (text) => {
+        const reference = createHash('sha256').update(text, 'utf8').digest('hex');
+        expect(sha256Hex(text)).toBe(reference);
+        expect(portableSha256Hex(text)).toBe(reference);
+      }),
+      { numRuns: 500 },
+    );
+    // A lone surrogate is encoded as U+FFFD by both paths.
+    expect(portableSha256Hex('a\ud800b')).toBe(sha256Hex('a\ufffdb'));
+  });
+});

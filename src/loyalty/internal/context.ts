@@ -3,7 +3,6 @@ import type { LineCategory, PayType } from '../../customer/models/index.js';
 import type { LoyaltyProgram } from '../program.js';
 import { ZonedCalendar } from './calendar.js';
 import { MICRO, toMicro } from './exact.js';
-import { PayloadHasher } from './fingerprint.js';
 
 /** A campaign with its local days turned into instants: `[startMs, endMs)`. */
 export interface CampaignWindow {
@@ -38,7 +37,6 @@ export class ProgramContext {
   readonly tierIndex: ReadonlyMap<string, number>;
   readonly tierMultiplierMicro: readonly number[];
   readonly rewards: ReadonlyMap<string, LoyaltyProgram['rewards'][number]>;
-  readonly hasher = new PayloadHasher();
 
   constructor(program: LoyaltyProgram) {
     this.program = program;

@@ -1,32 +1,5 @@
-import { sha256 } from '@noble/hashes/sha2';
+import { sha256Hex } from '../../core/index.js';
 import type { Transaction } from '../../customer/models/index.js';
-
-const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
-
-/**
- * SHA-256 as lower-case hex, like core `sha256Hex`, but encoding into a
- * reused buffer: the same digest, without the per-call allocations that
- * dominate on short inputs. One hasher per program context.
- *
- * @internal
- */
-export class PayloadHasher {
-  private readonly encoder = new TextEncoder();
-  private buffer = new Uint8Array(1024);
-  private readonly digest = new Uint8Array(32);
-
-  hex(text: string): string {
-    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-    if (this.buffer.length < text.length * 3) this.buffer = new Uint8Array(text.length * 3);
-    const { written } = this.encoder.encodeInto(text, this.buffer);
-    const hash = sha256.create();
-    hash.update(this.buffer.subarray(0, written));
-    hash.digestInto(this.digest);
-    let hex = '';
-    for (let i = 0; i < 32; i++) hex += HEX[this.digest[i]!]!;
-    return hex;
-  }
-}
 
 /**
  * What the engine reads from a transaction event, as a compact value whose
@@ -63,6 +36,6 @@ export function transactionPayload(memberId: string, transaction: Transaction): 
  *
  * @internal
  */
-export function transactionPayloadHash(hasher: PayloadHasher, memberId: string, transaction: Transaction): string {
-  return hasher.hex(JSON.stringify(transactionPayload(memberId, transaction)));
+export function transactionPayloadHash(memberId: string, transaction: Transaction): string {
+  return sha256Hex(JSON.stringify(transactionPayload(memberId, transaction)));
 }
