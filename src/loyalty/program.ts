@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { CalendarDateSchema, CurrencyCodeSchema, DEFAULT_TIME_ZONE, IdSchema, TimeZoneSchema, parse } from '../core/index.js';
+import { CalendarDateSchema, CurrencyCodeSchema, deepFreeze, DEFAULT_TIME_ZONE, IdSchema, parse, TimeZoneSchema } from '../core/index.js';
 import { LineCategorySchema, PayTypeSchema, RepairOrderSchema, VehicleSaleSchema } from '../customer/models/index.js';
-import { deepFreeze } from '../core/index.js';
 import { hasAtMostSixDecimals } from './internal/exact.js';
 
 const nameSchema = z.string().trim().min(1, { error: 'expected a non-empty name' }).max(200);

@@ -1,7 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import { z } from 'zod';
-import { CalendarDateSchema, DEFAULT_TIME_ZONE, IdSchema, InstantSchema, parse, TimeZoneSchema, ValidationError } from '../core/index.js';
-import { deepFreeze } from '../core/index.js';
+import { CalendarDateSchema, deepFreeze, DEFAULT_TIME_ZONE, IdSchema, InstantSchema, parse, TimeZoneSchema, ValidationError } from '../core/index.js';
 
 /** The factors a churn-risk score is made of. */
 export const ChurnFactorSchema = z.enum(['inactivity', 'overdueService', 'complaints', 'warrantyEnd', 'satisfaction']);

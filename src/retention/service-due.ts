@@ -1,9 +1,8 @@
 import { TZDate } from '@date-fns/tz';
 import { addMonths } from 'date-fns';
 import { z } from 'zod';
-import { DEFAULT_TIME_ZONE, InstantSchema, parse, TimeZoneSchema, ValidationError, type ValidationIssue } from '../core/index.js';
+import { deepFreeze, DEFAULT_TIME_ZONE, InstantSchema, parse, TimeZoneSchema, ValidationError, type ValidationIssue } from '../core/index.js';
 import type { RepairOrder, Vehicle } from '../customer/models/index.js';
-import { deepFreeze } from '../core/index.js';
 
 /** Service intervals and how to read mileage: the rule set behind {@link serviceDue}. */
 export const ServiceIntervalPolicySchema = z.strictObject({

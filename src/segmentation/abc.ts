@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { parse } from '../core/index.js';
+import { deepFreeze, parse } from '../core/index.js';
 import { columnTotal, readColumns } from './columns.js';
-import { deepFreeze } from '../core/index.js';
 import { keepTiesTogether, rankOrder, ratio, zonesByCumulativeShare } from './ranking.js';
 import { RankingTieRuleSchema, type RankingTieRule } from './tie-rule.js';
 

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { parse } from '../core/index.js';
+import { deepFreeze, parse } from '../core/index.js';
 import { ContactChannelSchema } from '../customer/models/index.js';
-import { deepFreeze } from '../core/index.js';
 
 /**
  * How often, and on which channel, a segment's customers are contacted:

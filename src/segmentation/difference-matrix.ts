@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { IdSchema, parse } from '../core/index.js';
-import { deepFreeze } from '../core/index.js';
+import { deepFreeze, IdSchema, parse } from '../core/index.js';
 import { IssueList, UniqueIds, checkArray, checkMinorUnits, describeValue } from './input-checks.js';
 
 /**

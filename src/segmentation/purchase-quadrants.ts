@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { NonNegativeMinorUnitsSchema, parse } from '../core/index.js';
+import { deepFreeze, NonNegativeMinorUnitsSchema, parse } from '../core/index.js';
 import { columnTotal, readColumns } from './columns.js';
-import { deepFreeze } from '../core/index.js';
 import { ratio } from './ranking.js';
 
 /**

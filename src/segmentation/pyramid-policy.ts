@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { MinorUnitsSchema, parse } from '../core/index.js';
-import { deepFreeze } from '../core/index.js';
+import { deepFreeze, MinorUnitsSchema, parse } from '../core/index.js';
 import { RankingTieRuleSchema } from './tie-rule.js';
 
 /**

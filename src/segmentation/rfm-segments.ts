@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { parse } from '../core/index.js';
+import { deepFreeze, parse } from '../core/index.js';
 import { readColumns } from './columns.js';
-import { deepFreeze } from '../core/index.js';
 import { IssueList, describeValue } from './input-checks.js';
 
 /**

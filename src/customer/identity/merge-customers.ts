@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { canonicalJson, invalid, parse } from '../../core/index.js';
+import { canonicalJson, deepFreeze, invalid, parse } from '../../core/index.js';
 import type { Consent } from '../models/consent.js';
 import type { ContactPoint, ContactPointKind } from '../models/contact-point.js';
 import type { Customer, CustomerInput } from '../models/customer.js';
-import { deepFreeze } from '../../core/index.js';
 import { compareStrings } from '../internal/util.js';
 import { parseCustomers } from './resolve-identities.js';
 

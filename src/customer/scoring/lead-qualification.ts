@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { parse } from '../../core/index.js';
+import { deepFreeze, parse } from '../../core/index.js';
 import { LeadSchema, type AwareAnswer, type LeadInput } from '../models/lead.js';
-import { deepFreeze } from '../../core/index.js';
 
 /** The five AWARE questions: Ability (to pay), Want, Authority (to decide), Reasonable (expectations), Eligible. */
 export type AwareQuestion = 'ability' | 'want' | 'authority' | 'reasonable' | 'eligible';
