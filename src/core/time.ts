@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+// The instants whose ISO 8601 form has a plain four-digit year: 0000-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z.
+const MIN_INSTANT_MS = -62_167_219_200_000;
+const MAX_INSTANT_MS = 253_402_300_799_999;
 const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})$/;
 const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -22,6 +25,12 @@ export const InstantSchema: z.ZodType<Date, Date | string> = z
     if (value instanceof Date) {
       if (Number.isNaN(value.getTime())) {
         ctx.addIssue({ code: 'custom', message: 'expected a valid Date, got Invalid Date' });
+        return z.NEVER;
+      }
+      if (value.getTime() < MIN_INSTANT_MS || value.getTime() > MAX_INSTANT_MS) {
+        // ISO 8601 needs an expanded, signed year outside 0000–9999, which
+        // storage and the wire do not carry; no dealer record lives there.
+        ctx.addIssue({ code: 'custom', message: `expected an instant between years 0000 and 9999, got ${value.toISOString()}` });
         return z.NEVER;
       }
       return value;

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CalendarDateSchema, InstantSchema, TimeZoneSchema, ValidationError, daysInMonth, parse } from '../../src/core/index.js';
 
@@ -37,5 +38,21 @@ describe('TimeZoneSchema', () => {
     expect(parse(TimeZoneSchema, 'Asia/Shanghai')).toBe('Asia/Shanghai');
     expect(() => parse(TimeZoneSchema, 'Mars/Olympus')).toThrow(/IANA/);
     expect(() => parse(TimeZoneSchema, '')).toThrow(ValidationError);
+  });
+});
+
+describe('InstantSchema range', () => {
+  it('accepts the instants whose ISO form has a four-digit year and rejects those beyond', () => {
+    expect(parse(InstantSchema, new Date('0000-01-01T00:00:00.000Z')).toISOString()).toBe('0000-01-01T00:00:00.000Z');
+    expect(parse(InstantSchema, new Date('9999-12-31T23:59:59.999Z')).toISOString()).toBe('9999-12-31T23:59:59.999Z');
+    // One millisecond outside each end needs the expanded, signed year form (-000001…, +010000…).
+    expect(() => parse(InstantSchema, new Date(Date.parse('0000-01-01T00:00:00.000Z') - 1))).toThrow(/between years 0000 and 9999/);
+    expect(() => parse(InstantSchema, new Date(Date.parse('9999-12-31T23:59:59.999Z') + 1))).toThrow(/between years 0000 and 9999/);
+    // What a Date's toISOString writes always parses back to the same instant, inside the range.
+    fc.assert(
+      fc.property(fc.date({ min: new Date('0000-01-01T00:00:00.000Z'), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true }), (date) => {
+        expect(parse(InstantSchema, date.toISOString()).getTime()).toBe(date.getTime());
+      }),
+    );
   });
 });
