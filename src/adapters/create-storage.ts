@@ -90,31 +90,57 @@ export function createCrmStorage<C extends SchemaMap = DefaultCollectionSchemas,
       if (records === null || typeof records !== 'object' || !(Symbol.iterator in records || Symbol.asyncIterator in records)) {
         throw new ValidationError([{ path: 'records', message: 'expected an iterable or async iterable of records' }]);
       }
+      // Batches are pipelined: batch n+1 is validated and encoded while the
+      // driver writes batch n. Writes still happen one batch at a time, in
+      // order, and a bad record stops the import before its batch is written.
       let imported = 0;
+      let queued = 0;
       let batch: unknown[] = [];
+      let writing: Promise<void> | undefined;
+      const settle = async () => {
+        const pending = writing;
+        writing = undefined;
+        if (pending !== undefined) await pending;
+      };
       const flush = async () => {
         if (batch.length === 0) return;
-        const offset = imported;
-        let prepared: PreparedRecord[];
+        const offset = queued;
+        const current = batch;
+        batch = [];
+        let rows: PreparedRecord['row'][];
         try {
-          prepared = checkEach(batch, (record, index) => prepareRecord(collection, definition, record, `records[${offset + index}]`, undefined));
+          const prepared = checkEach(current, (record, index) => prepareRecord(collection, definition, record, `records[${offset + index}]`, undefined));
           checkDistinctIds(prepared.map((item) => item.row.id), `${collection} import`, (index) => `records[${offset + index}].id`);
+          rows = prepared.map((item) => item.row);
         } catch (error) {
+          await settle();
           if (error instanceof ValidationError) {
             throw new ValidationError(error.issues, { label: `${collection} import (${imported} records written before the batch holding the bad record; nothing of that batch)`, cause: error });
           }
           throw error;
         }
-        const rows = prepared.map((item) => item.row);
-        await writeUnconditionalRows(driver, tenant, collection, rows);
-        imported += rows.length;
-        batch = [];
+        await settle();
+        const write = writeUnconditionalRows(driver, tenant, collection, rows).then(() => {
+          imported += rows.length;
+        });
+        // Observed when settled; this keeps a failure during the next batch's
+        // preparation from being reported as an unhandled rejection meanwhile.
+        write.catch(() => undefined);
+        writing = write;
+        queued += rows.length;
       };
-      for await (const record of records as AsyncIterable<unknown>) {
-        batch.push(record);
-        if (batch.length >= batchSize) await flush();
+      try {
+        for await (const record of records as AsyncIterable<unknown>) {
+          batch.push(record);
+          if (batch.length >= batchSize) await flush();
+        }
+        await flush();
+      } catch (error) {
+        // The first failure is the one reported; a write still in flight is waited for.
+        await settle().catch(() => undefined);
+        throw error;
       }
-      await flush();
+      await settle();
       return { imported };
     },
 

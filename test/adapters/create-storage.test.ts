@@ -192,3 +192,63 @@ describe('storage.driver: bulk import and transactions on the wire', () => {
     expect(read.map((row) => row?.id ?? null)).toEqual([null, 'C-2']);
   });
 });
+
+describe('importRecords pipelines validation with writes', () => {
+  /** A memory driver whose bulk writes take a while and are recorded (start, end, ids). */
+  function slowImport(failOnBatch?: number) {
+    const log: string[] = [];
+    let batches = 0;
+    let active = 0;
+    let overlapped = false;
+    const driver = patched((base) => ({
+      capabilities: { ...base.capabilities, bulkImport: true },
+      importRows: async (tenant, collection, rows) => {
+        const n = ++batches;
+        active += 1;
+        if (active > 1) overlapped = true;
+        log.push(`start ${n}`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        active -= 1;
+        if (n === failOnBatch) {
+          log.push(`fail ${n}`);
+          throw new CrmError('UNAVAILABLE', 'connection lost');
+        }
+        const outcome = await base.putRecords(tenant, collection, rows);
+        log.push(`end ${n}`);
+        if (outcome.status !== 'written') throw new Error('unexpected conflict');
+      },
+    }));
+    return { driver, log, overlapped: () => overlapped };
+  }
+  const numbered = (from: number, count: number) => Array.from({ length: count }, (_, i) => customerInput(`P-${String(from + i).padStart(4, '0')}`));
+
+  it('writes batches one at a time and in order', async () => {
+    const { driver, log, overlapped } = slowImport();
+    const storage = createCrmStorage(driver);
+    const { imported } = await storage.importRecords('t', 'customers', numbered(0, 25), { batchSize: 10 });
+    expect(imported).toBe(25);
+    expect(log).toEqual(['start 1', 'end 1', 'start 2', 'end 2', 'start 3', 'end 3']);
+    expect(overlapped()).toBe(false);
+  });
+
+  it('lets the batch in flight finish before reporting a bad record in the next, and counts it', async () => {
+    const { driver, log } = slowImport();
+    const storage = createCrmStorage(driver);
+    const records = [...numbered(0, 10), customerInput('P-bad', { lifecycleStage: 'unknown' as never }), ...numbered(11, 9)];
+    const error = await errorOf(storage.importRecords('t', 'customers', records, { batchSize: 10 }));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.message).toContain('10 records written before the batch holding the bad record');
+    expect(log).toEqual(['start 1', 'end 1']);
+    let stored = 0;
+    for await (const _ of storage.scan('t', 'customers')) stored += 1;
+    expect(stored).toBe(10);
+  });
+
+  it('reports a failed write even while the next batch is being prepared, and writes nothing after it', async () => {
+    const { driver, log } = slowImport(1);
+    const storage = createCrmStorage(driver);
+    const error = await errorOf(storage.importRecords('t', 'customers', numbered(0, 30), { batchSize: 10 }));
+    expect(error.code).toBe('UNAVAILABLE');
+    expect(log).toEqual(['start 1', 'fail 1']);
+  });
+});
