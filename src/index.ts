@@ -11,3 +11,4 @@ export * from './segmentation/index.js';
 export * from './loyalty/index.js';
 export * from './complaints/index.js';
 export * from './retention/index.js';
+export * from './crm/index.js';
