@@ -1,7 +1,9 @@
 /**
  * dealer-crm: the customer core of a dealer management system as a library.
- * The root re-exports the pure modules; adapters and the service facade have
- * subpaths of their own (`dealer-crm/adapters/memory`, `dealer-crm/crm`, …).
+ * The root re-exports the pure modules and the service facade (`createCrm`);
+ * the storage adapters have subpaths of their own (`dealer-crm/adapters/memory`,
+ * `dealer-crm/adapters/postgres`, …), so importing the root pulls in no
+ * database driver.
  *
  * @packageDocumentation
  */
