@@ -22,7 +22,7 @@ import type {
   Vehicle,
   VehicleSale,
 } from '../../customer/index.js';
-import { vinCheckCharacter } from '../../customer/index.js';
+import { residentIdCheckCharacter, vinCheckCharacter } from '../../customer/index.js';
 import { SeededRandom } from './random.js';
 
 /** A dealer (4S store) of the demo group. */
@@ -32,6 +32,8 @@ export interface DemoDealer {
   readonly city: string;
   readonly platePrefix: string;
   readonly province: string;
+  /** The GB/T 2260 code of the store's district (the first six digits of local ID numbers). */
+  readonly regionCode: string;
   readonly timeZone: string;
 }
 
@@ -61,9 +63,9 @@ export interface GenerateOptions {
 }
 
 export const DEMO_DEALERS: readonly DemoDealer[] = [
-  { id: 'D-SH-01', name: '上海浦东大众4S店', city: '上海', province: '上海', platePrefix: '沪', timeZone: 'Asia/Shanghai' },
-  { id: 'D-HZ-01', name: '杭州西湖大众4S店', city: '杭州', province: '浙江', platePrefix: '浙A', timeZone: 'Asia/Shanghai' },
-  { id: 'D-SZ-01', name: '苏州园区大众4S店', city: '苏州', province: '江苏', platePrefix: '苏E', timeZone: 'Asia/Shanghai' },
+  { id: 'D-SH-01', name: '上海浦东大众4S店', city: '上海', province: '上海', platePrefix: '沪', regionCode: '310115', timeZone: 'Asia/Shanghai' },
+  { id: 'D-HZ-01', name: '杭州西湖大众4S店', city: '杭州', province: '浙江', platePrefix: '浙A', regionCode: '330106', timeZone: 'Asia/Shanghai' },
+  { id: 'D-SZ-01', name: '苏州园区大众4S店', city: '苏州', province: '江苏', platePrefix: '苏E', regionCode: '320506', timeZone: 'Asia/Shanghai' },
 ];
 
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万钱严武戴莫孔向汤'.split('');
@@ -204,8 +206,16 @@ export function generateDemoDataset(options: GenerateOptions = {}): DemoDataset 
       const { family, given } = personName();
       const birthYear = rng.int(1955, 2002);
       const birthday = `${birthYear}-${String(rng.int(1, 12)).padStart(2, '0')}-${String(rng.int(1, 28)).padStart(2, '0')}`;
+      // Most buyers show an ID card at the sale; a few numbers are mistyped.
+      let idNumber: string | undefined;
+      if (rng.chance(0.6)) {
+        const first17 = `${rng.chance(0.8) ? dealer.regionCode : rng.pick(DEMO_DEALERS).regionCode}${birthday.replace(/-/g, '')}${String(rng.int(0, 999)).padStart(3, '0')}`;
+        const check = residentIdCheckCharacter(first17);
+        idNumber = `${first17}${rng.chance(0.02) ? (check === '0' ? '1' : '0') : check}`;
+      }
       return {
         ...base,
+        ...(idNumber === undefined ? {} : { idNumber }),
         kind: 'person',
         name: `${family}${given}`,
         familyName: family,
