@@ -4,14 +4,14 @@ import { LoyaltyAccrualEventSchema, type LoyaltyAccrualEvent, type LoyaltyAccrua
 import type { EarningBreakdown, LedgerEntry } from './ledger-entry.js';
 import type { LoyaltyMemberInput } from './member.js';
 import type { LoyaltyProgram } from './program.js';
-import { basisOf, checkCurrency, transactionBase } from './internal/earning-rules.js';
+import { checkCurrency, transactionBase } from './internal/earning-rules.js';
 import type { ProgramContext } from './internal/context.js';
 import { lotDates, lotFor } from './internal/lots.js';
 import { naturalIdentity } from './internal/ledger-index.js';
 import { checkEventTime, replayResult, setupWrite, writeMeta, writeResult, type LoyaltyWriteResult, type WriteSetup } from './internal/operation.js';
 import { makeFact, type ReplayFact } from './internal/replay.js';
 import { checkTransaction } from './internal/transaction-check.js';
-import { transactionPayloadHash } from './internal/fingerprint.js';
+import { TransactionPayloadWriter } from './internal/fingerprint.js';
 import type { FactTemplate, WriteMeta } from './internal/writer.js';
 
 /** What {@link accrue} returns: the write, and what the event earned. */
@@ -63,7 +63,7 @@ export function accrue(
 ): AccrualResult {
   const setup = setupWrite(program, member, entries, options);
   const parsed = parse(LoyaltyAccrualEventSchema, event, { path: 'event', label: 'accrual event' });
-  const outcome = accrueOne(setup, prepareAccrual(setup, parsed, 'event'));
+  const outcome = accrueOne(setup, prepareAccrual(setup, new TransactionPayloadWriter(setup.member.id, setup.ctx.iso), parsed, 'event'));
   const base = outcome.replayed
     ? replayResult(setup, outcome.meta, outcome.recorded)
     : writeResult(setup, outcome.meta, { entries: outcome.entries, late: outcome.late });
@@ -104,8 +104,14 @@ export function accrueMany(
 ): AccrualBatchResult {
   const setup = setupWrite(program, member, entries, options);
   if (!Array.isArray(events)) invalid('events', 'expected an array of accrual events');
-  const prepared = events.map((event, index) => prepareAccrual(setup, fastEvent(event, `events[${index}]`), `events[${index}]`));
-  const order = prepared.map((_, index) => index);
+  const payloads = new TransactionPayloadWriter(setup.member.id, setup.ctx.iso);
+  const prepared = new Array<PreparedAccrual>(events.length);
+  const order = new Array<number>(events.length);
+  for (let index = 0; index < events.length; index++) {
+    const path = `events[${index}]`;
+    prepared[index] = prepareAccrual(setup, payloads, fastEvent(events[index]!, path), path);
+    order[index] = index;
+  }
   order.sort((a, b) => prepared[a]!.fact.atMs - prepared[b]!.fact.atMs || a - b);
   const results = new Array<AccrualBatchResult['results'][number]>(prepared.length);
   const written: LedgerEntry[] = [];
@@ -119,12 +125,19 @@ export function accrueMany(
 }
 
 function fastEvent(event: LoyaltyAccrualEventInput, path: string): LoyaltyAccrualEvent {
-  if (event !== null && typeof event === 'object' && event.type === 'transaction' && Object.keys(event).every((key) => key === 'type' || key === 'key' || key === 'transaction')) {
+  if (isPlainTransactionEvent(event)) {
     if (event.key !== undefined) parse(LoyaltyAccrualEventSchema.options[0].shape.key, event.key, { path: `${path}.key` });
     const transaction = checkTransaction(event.transaction, `${path}.transaction`);
     return event.key === undefined ? { type: 'transaction', transaction } : { type: 'transaction', key: event.key, transaction };
   }
   return parse(LoyaltyAccrualEventSchema, event, { path, label: 'accrual event' });
+}
+
+/** A transaction event with no other fields than `type`, `key` and `transaction`. */
+function isPlainTransactionEvent(event: LoyaltyAccrualEventInput): event is Extract<LoyaltyAccrualEventInput, { type: 'transaction' }> {
+  if (event === null || typeof event !== 'object' || event.type !== 'transaction') return false;
+  for (const key in event) if (key !== 'type' && key !== 'key' && key !== 'transaction') return false;
+  return true;
 }
 
 interface PreparedAccrual {
@@ -135,11 +148,11 @@ interface PreparedAccrual {
   readonly path: string;
 }
 
-function prepareAccrual(setup: WriteSetup, event: LoyaltyAccrualEvent, path: string): PreparedAccrual {
+function prepareAccrual(setup: WriteSetup, payloads: TransactionPayloadWriter, event: LoyaltyAccrualEvent, path: string): PreparedAccrual {
   const { ctx, member, asOf } = setup;
   switch (event.type) {
     case 'transaction':
-      return prepareTransaction(setup, event.transaction, event.key, path);
+      return prepareTransaction(setup, payloads, event.transaction, event.key, path);
     case 'welcome': {
       const rule = ctx.program.bonuses.welcome;
       if (rule === undefined) invalid(`${path}.type`, `program ${ctx.program.id} offers no welcome bonus`);
@@ -183,7 +196,7 @@ function prepareAccrual(setup: WriteSetup, event: LoyaltyAccrualEvent, path: str
 
 const TYPE_LABEL: Readonly<Record<Transaction['type'], string>> = { vehicle_sale: 'vehicle sale', repair_order: 'repair order', parts_sale: 'parts sale' };
 
-function prepareTransaction(setup: WriteSetup, transaction: Transaction, key: string | undefined, path: string): PreparedAccrual {
+function prepareTransaction(setup: WriteSetup, payloads: TransactionPayloadWriter, transaction: Transaction, key: string | undefined, path: string): PreparedAccrual {
   const { ctx, member, asOf } = setup;
   checkCurrency(ctx, transaction, `${path}.transaction.currency`);
   if (transaction.customerId !== member.customerId) {
@@ -192,11 +205,13 @@ function prepareTransaction(setup: WriteSetup, transaction: Transaction, key: st
   checkEventTime(member, transaction.at, asOf, `${path}.transaction.at`);
   const base = transactionBase(ctx, transaction);
   const atMs = transaction.at.getTime();
-  const eventKey = key ?? `transaction:${transaction.id}`;
+  // The default key is the natural identity: one string for both.
+  const identity = `transaction:${transaction.id}`;
+  const eventKey = key ?? identity;
   const lot = lotFor(ctx, atMs);
   return {
-    meta: { key: eventKey, payloadHash: transactionPayloadHash(member.id, transaction), asOf },
-    identity: `transaction:${transaction.id}`,
+    meta: { key: eventKey, payloadHash: payloads.hash(transaction), asOf },
+    identity,
     path,
     fact: makeFact({
       key: eventKey,
@@ -205,7 +220,7 @@ function prepareTransaction(setup: WriteSetup, transaction: Transaction, key: st
       atMs,
       lot,
       credit: 0,
-      rating: { basis: basisOf(base), recordedTierId: null },
+      rating: { basis: base, recordedTierId: null },
       spend: 0,
       targetKey: null,
       qualifyingPoints: base.basePoints,

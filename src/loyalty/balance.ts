@@ -5,12 +5,15 @@ import type { LoyaltyProgram } from './program.js';
 import { NEVER, type ProgramContext } from './internal/context.js';
 import { checkEntries, factsOf } from './internal/ledger-index.js';
 import { checkProgram } from './internal/operation.js';
+import { quickAsOfOnly } from './internal/quick-parse.js';
 import { LedgerReplay } from './internal/replay.js';
+
+const DEFAULT_EXPIRING_WITHIN_DAYS = 30;
 
 /** Options of {@link balance}: `asOf`, and the horizon of the expiring list in local days (default 30). */
 export const LoyaltyBalanceOptionsSchema = z.strictObject({
   asOf: InstantSchema,
-  expiringWithinDays: z.number().int().min(0).max(3660).default(30),
+  expiringWithinDays: z.number().int().min(0).max(3660).default(DEFAULT_EXPIRING_WITHIN_DAYS),
 });
 /** Options of {@link balance}; see {@link LoyaltyBalanceOptionsSchema}. */
 export type LoyaltyBalanceOptions = z.input<typeof LoyaltyBalanceOptionsSchema>;
@@ -77,17 +80,18 @@ export interface LoyaltyBalance {
  */
 export function balance(program: LoyaltyProgram, entries: readonly LedgerEntry[], options: LoyaltyBalanceOptions): LoyaltyBalance {
   const ctx = checkProgram(program);
-  const parsed = parse(LoyaltyBalanceOptionsSchema, options, { path: 'options' });
+  const quickAsOf = quickAsOfOnly(options);
+  const parsed = quickAsOf !== null ? { asOf: quickAsOf, expiringWithinDays: DEFAULT_EXPIRING_WITHIN_DAYS } : parse(LoyaltyBalanceOptionsSchema, options, { path: 'options' });
   const checked = checkEntries(entries, 'entries', ctx.program.id);
-  const { replay: _replay, ...result } = accountBalance(ctx, checked, parsed.asOf, parsed.expiringWithinDays);
-  return result;
+  return accountBalance(ctx, checked, parsed.asOf, parsed.expiringWithinDays).balance;
 }
 
-/** The balance of checked entries; the replay is returned for callers that need the lots. @internal */
-export function accountBalance(ctx: ProgramContext, entries: readonly LedgerEntry[], asOf: Date, withinDays: number): LoyaltyBalance & { readonly replay: LedgerReplay } {
+/** The balance of checked entries, and the replay that computed it (for callers that need the lots). @internal */
+export function accountBalance(ctx: ProgramContext, entries: readonly LedgerEntry[], asOf: Date, withinDays: number): { readonly balance: LoyaltyBalance; readonly replay: LedgerReplay } {
   const asOfMs = asOf.getTime();
   const replay = new LedgerReplay(ctx, { collect: false, tiers: null, rerateMembers: null });
-  for (const fact of factsOf(entries, asOfMs)) replay.apply(fact);
+  // Recorded credits, no tiers: the facts need no ratings.
+  for (const fact of factsOf(entries, asOfMs, false)) replay.apply(fact);
   replay.advanceTo(asOfMs);
   let available = 0;
   let pending = 0;
@@ -104,7 +108,7 @@ export function accountBalance(ctx: ProgramContext, entries: readonly LedgerEntr
     }
   }
   const totals = replay.totals;
-  return {
+  const balance: LoyaltyBalance = {
     asOf,
     accountId: entries[0]?.accountId ?? null,
     available,
@@ -121,6 +125,6 @@ export function accountBalance(ctx: ProgramContext, entries: readonly LedgerEntr
     lifetimeExpired: totals.expired,
     lifetimeReversed: totals.reversed,
     forgiven: replay.forgivenTotal,
-    replay,
   };
+  return { balance, replay };
 }

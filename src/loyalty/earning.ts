@@ -3,7 +3,7 @@ import { TransactionSchema, type TransactionInput } from '../customer/models/ind
 import type { EarningBreakdown } from './ledger-entry.js';
 import type { LoyaltyProgram } from './program.js';
 import { checkProgram } from './internal/operation.js';
-import { basisOf, checkCurrency, creditFor, transactionBase, unknownTierMessage } from './internal/earning-rules.js';
+import { checkCurrency, creditFor, transactionBase, unknownTierMessage } from './internal/earning-rules.js';
 
 /** What {@link quoteTransactionPoints} returns: the points and how they were made. */
 export interface TransactionPointsQuote extends EarningBreakdown {
@@ -37,7 +37,7 @@ export function quoteTransactionPoints(program: LoyaltyProgram, transaction: Tra
   const tierIndex = ctx.tierIndex.get(tierId);
   if (tierIndex === undefined) invalid('options.tierId', unknownTierMessage(ctx, tierId));
   const base = transactionBase(ctx, parsed);
-  const credit = creditFor(ctx, basisOf(base), tierIndex);
+  const credit = creditFor(ctx, base, tierIndex);
   return { ...credit.breakdown, points: credit.points, qualifyingPoints: base.basePoints, qualifyingSpendMinor: base.eligibleRevenueMinor };
 }
 

@@ -94,13 +94,13 @@ export function liability(program: LoyaltyProgram, ledgers: Iterable<readonly Le
   for (const ledger of ledgers) {
     const checked = checkEntries(ledger, `ledgers[${accounts}]`, ctx.program.id);
     accounts += 1;
-    const result = accountBalance(ctx, checked, parsed.asOf, -1);
+    const { balance: result, replay } = accountBalance(ctx, checked, parsed.asOf, -1);
     available += result.available;
     pending += result.pending;
     debt += result.debt;
     redeemed += result.lifetimeRedeemed;
     expired += result.lifetimeExpired;
-    for (const lot of result.replay.live) {
+    for (const lot of replay.live) {
       if (lot.remaining === 0 || lot.expiresAtMs <= asOfMs) continue;
       if (lot.expiresAtMs === NEVER) never += lot.remaining;
       else {

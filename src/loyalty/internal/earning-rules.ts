@@ -1,16 +1,8 @@
 import { CrmError } from '../../core/index.js';
 import type { Transaction } from '../../customer/models/index.js';
 import type { EarningBreakdown } from '../ledger-entry.js';
-import type { CampaignWindow, ProgramContext } from './context.js';
+import type { ProgramContext } from './context.js';
 import { ExactSum, MICRO, applyMicro, divideRounded } from './exact.js';
-
-/** What a transaction earns before any tier: base points, eligible revenue, the campaign and the cap. @internal */
-export interface TransactionBase {
-  readonly basePoints: number;
-  readonly eligibleRevenueMinor: number;
-  readonly campaign: CampaignWindow | null;
-  readonly capPoints: number | null;
-}
 
 /** The tier-independent part of an earn, as recorded on the entry. @internal */
 export interface CreditBasis {
@@ -18,6 +10,11 @@ export interface CreditBasis {
   readonly campaignId: string | null;
   readonly campaignMultiplierMicro: number;
   readonly capPoints: number | null;
+}
+
+/** What a transaction earns before any tier (its {@link CreditBasis}) and its eligible revenue. @internal */
+export interface TransactionBase extends CreditBasis {
+  readonly eligibleRevenueMinor: number;
 }
 
 /**
@@ -45,12 +42,13 @@ export function transactionBase(ctx: ProgramContext, transaction: Transaction): 
       if (rate !== undefined && rate !== 0) sum.add(line.revenueMinor, rate);
     }
   }
-  const basePoints = divideRounded(sum.value(), MICRO * ctx.minorPerUnit, ctx.program.earning.rounding);
+  const campaign = ctx.campaignFor(transaction.type, transaction.at.getTime());
   return {
-    basePoints,
-    eligibleRevenueMinor: eligible,
-    campaign: ctx.campaignFor(transaction.type, transaction.at.getTime()),
+    basePoints: divideRounded(sum.value(), MICRO * ctx.minorPerUnit, ctx.program.earning.rounding),
+    campaignId: campaign?.id ?? null,
+    campaignMultiplierMicro: campaign?.multiplierMicro ?? MICRO,
     capPoints: ctx.program.earning.maxPointsPerTransaction[transaction.type] ?? null,
+    eligibleRevenueMinor: eligible,
   };
 }
 
@@ -88,16 +86,6 @@ export function creditFor(ctx: ProgramContext, basis: CreditBasis, tierIndex: nu
 export interface RatedCredit {
   readonly points: number;
   readonly breakdown: EarningBreakdown;
-}
-
-/** The basis of a transaction earn, from its {@link TransactionBase}. @internal */
-export function basisOf(base: TransactionBase): CreditBasis {
-  return {
-    basePoints: base.basePoints,
-    campaignId: base.campaign?.id ?? null,
-    campaignMultiplierMicro: base.campaign?.multiplierMicro ?? MICRO,
-    capPoints: base.capPoints,
-  };
 }
 
 /** Checks that a transaction is in the program's currency. @internal */

@@ -81,6 +81,8 @@ export class ExactSum {
 
 /** `amount × micro / 1e6` rounded by `mode`, exactly. */
 export function applyMicro(amount: number, micro: number, mode: RoundingMode): number {
+  const product = amount * micro;
+  if (Number.isSafeInteger(product)) return divideRounded(product, MICRO, mode);
   const sum = new ExactSum();
   sum.add(amount, micro);
   return divideRounded(sum.value(), MICRO, mode);

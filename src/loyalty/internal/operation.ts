@@ -5,6 +5,7 @@ import { LoyaltyMemberSchema, loyaltyAccountId, type LoyaltyMember, type Loyalty
 import type { LoyaltyProgram } from '../program.js';
 import { contextFor, type ProgramContext } from './context.js';
 import { checkEntries } from './ledger-index.js';
+import { quickAsOfOnly, quickMember } from './quick-parse.js';
 import type { LedgerReplay } from './replay.js';
 import { LedgerWriter, type WriteMeta, type WriteOutcome } from './writer.js';
 
@@ -43,7 +44,7 @@ export function checkProgram(program: LoyaltyProgram): ProgramContext {
 
 /** Parses a member and checks it against the program. @internal */
 export function checkMember(ctx: ProgramContext, member: LoyaltyMemberInput, path = 'member'): LoyaltyMember {
-  const parsed = parse(LoyaltyMemberSchema, member, { path, label: 'loyalty member' });
+  const parsed = quickMember(member) ?? parse(LoyaltyMemberSchema, member, { path, label: 'loyalty member' });
   const issues: ValidationIssue[] = [];
   if (parsed.programId !== ctx.program.id) {
     issues.push({ path: `${path}.programId`, message: `expected a member of program ${JSON.stringify(ctx.program.id)}, got ${JSON.stringify(parsed.programId)}` });
@@ -79,7 +80,8 @@ export interface WriteSetup {
 export function setupWrite(program: LoyaltyProgram, member: LoyaltyMemberInput, entries: readonly LedgerEntry[], options: LoyaltyWriteOptions): WriteSetup {
   const ctx = checkProgram(program);
   const parsedMember = checkMember(ctx, member);
-  const parsedOptions = parse(LoyaltyWriteOptionsSchema, options, { path: 'options' });
+  const quickAsOf = quickAsOfOnly(options);
+  const parsedOptions: { readonly asOf: Date; readonly members?: readonly LoyaltyMember[] | undefined } = quickAsOf !== null ? { asOf: quickAsOf } : parse(LoyaltyWriteOptionsSchema, options, { path: 'options' });
   const accountId = loyaltyAccountId(ctx.program, parsedMember);
   const checked = checkEntries(entries, 'entries', ctx.program.id);
   const first = checked[0];

@@ -1,6 +1,7 @@
 import type { EarningBreakdown, LedgerEntry, LedgerEntryKind } from '../ledger-entry.js';
 import { creditFor, type CreditBasis } from './earning-rules.js';
 import type { ProgramContext } from './context.js';
+import { EffectGroups, type EffectGroup } from './effect-groups.js';
 import type { TierEngine } from './tier-engine.js';
 
 /** The kinds of entry that record events. */
@@ -20,52 +21,50 @@ export interface ReplayFact {
   readonly kind: FactKind;
   readonly memberId: string;
   readonly atMs: number;
-  readonly rank: number;
   /** The lot an earn or positive adjustment creates. */
   readonly lot: { readonly availableAtMs: number; readonly expiresAtMs: number } | null;
-  /** Points the lot holds as recorded (or as computed, for a new bonus or adjustment). */
-  readonly credit: number;
+  /** Points the lot holds as recorded (or as computed, for a new bonus or adjustment); see {@link recordFact}. */
+  credit: number;
   /** For transaction earns: how to rate them, and the tier they were last rated in (null: not yet). */
-  readonly rating: { readonly basis: CreditBasis; readonly recordedTierId: string | null } | null;
+  readonly rating: { readonly basis: CreditBasis; recordedTierId: string | null } | null;
   /** Points a redemption or negative adjustment spends. */
   readonly spend: number;
   readonly targetKey: string | null;
   readonly qualifyingPoints: number;
   readonly qualifyingSpendMinor: number;
   readonly benefit: { readonly benefitId: string; readonly quantity: number } | null;
-  /** The fact entry it was read from; null for a fact being written. */
-  readonly entry: LedgerEntry | null;
+  /** The fact entry it was read from or recorded in; null for a fact being written. */
+  entry: LedgerEntry | null;
 }
 
-/** Builds a {@link ReplayFact} with its rank. @internal */
-export function makeFact(fields: Omit<ReplayFact, 'rank'>): ReplayFact {
-  return withRank(fields, fields.entry);
+/**
+ * A {@link ReplayFact} from its fields — given in the interface's order at
+ * every call site, so that all facts share one object shape.
+ *
+ * @internal
+ */
+export function makeFact(fields: ReplayFact): ReplayFact {
+  return fields;
 }
 
-/** A copy of a fact (without spreading, which is slow on hot paths) with its rank and the given entry. @internal */
-export function withRank(fields: Omit<ReplayFact, 'rank'>, entry: LedgerEntry | null, credit = fields.credit, rating = fields.rating): ReplayFact {
-  return {
-    key: fields.key,
-    kind: fields.kind,
-    memberId: fields.memberId,
-    atMs: fields.atMs,
-    rank: FACT_RANK[fields.kind],
-    lot: fields.lot,
-    credit,
-    rating,
-    spend: fields.spend,
-    targetKey: fields.targetKey,
-    qualifyingPoints: fields.qualifyingPoints,
-    qualifyingSpendMinor: fields.qualifyingSpendMinor,
-    benefit: fields.benefit,
-    entry,
-  };
+/**
+ * Records a written fact in place: its fact entry, the credit its lot
+ * holds, and the tier it was rated in. (A fact is recorded once, right after
+ * the replay that computed the entry applied it; nothing reads these fields
+ * of an applied fact again.)
+ *
+ * @internal
+ */
+export function recordFact(fact: ReplayFact, entry: LedgerEntry, credit: number, ratedTierId: string | null): void {
+  fact.entry = entry;
+  fact.credit = credit;
+  if (fact.rating !== null && ratedTierId !== null) fact.rating.recordedTierId = ratedTierId;
 }
 
-/** Total order of facts: time, then rank, then key (code-unit order). @internal */
+/** Total order of facts: time, then rank (credits first, reversals last), then key (code-unit order). @internal */
 export function compareFacts(a: ReplayFact, b: ReplayFact): number {
   if (a.atMs !== b.atMs) return a.atMs - b.atMs;
-  if (a.rank !== b.rank) return a.rank - b.rank;
+  if (a.kind !== b.kind) return FACT_RANK[a.kind] - FACT_RANK[b.kind];
   return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 }
 
@@ -93,22 +92,6 @@ export interface Consumer {
   debtOutstanding: number;
   forgiven: number;
   queued: boolean;
-}
-
-/** The effects of one event at one instant, as the ledger records them. @internal */
-export interface EffectGroup {
-  readonly kind: LedgerEntryKind;
-  readonly eventKey: string;
-  readonly memberId: string;
-  readonly atMs: number;
-  readonly movements: Map<string, number>;
-  debt: number;
-  forgiven: number;
-}
-
-/** The key of an effect group. @internal */
-export function groupKey(kind: LedgerEntryKind, eventKey: string, atMs: number): string {
-  return `${kind}\u0000${atMs}\u0000${eventKey}`;
 }
 
 /** Lifetime totals of a replay, by the kind of entry that moved the points. @internal */
@@ -148,22 +131,38 @@ export class LedgerReplay {
   /** Unlapsed lots sorted by expiry, earn time, key. */
   readonly live: LotState[] = [];
   readonly facts = new Map<string, ReplayFact>();
-  readonly consumers = new Map<string, Consumer>();
   readonly debts: Consumer[] = [];
-  readonly groups = new Map<string, EffectGroup>();
+  readonly groups = new EffectGroups();
   readonly totals: ReplayTotals = { earned: 0, adjusted: 0, redeemed: 0, expired: 0, reversed: 0 };
-  readonly shortfalls = new Map<string, number>();
-  readonly availableBefore = new Map<string, number>();
   readonly ratings = new Map<string, EarningBreakdown>();
   collect: boolean;
   debtTotal = 0;
   forgivenTotal = 0;
   nowMs = Number.NEGATIVE_INFINITY;
+  // Made on first use: most replays (earns only) never spend.
+  private consumerMap: Map<string, Consumer> | null = null;
+  private shortfallMap: Map<string, number> | null = null;
+  private availableBeforeMap: Map<string, number> | null = null;
 
   constructor(ctx: ProgramContext, options: ReplayOptions) {
     this.ctx = ctx;
     this.options = options;
     this.collect = options.collect;
+  }
+
+  /** Spends and reversals by key. */
+  get consumers(): Map<string, Consumer> {
+    return (this.consumerMap ??= new Map());
+  }
+
+  /** Points a spend could not fund, by its key. */
+  get shortfalls(): Map<string, number> {
+    return (this.shortfallMap ??= new Map());
+  }
+
+  /** Points available just before a spend (collected writes only), by its key. */
+  get availableBefore(): Map<string, number> {
+    return (this.availableBeforeMap ??= new Map());
   }
 
   /** Lapses every lot whose expiry is at or before `ms`, and moves the tiers on. */
@@ -434,20 +433,12 @@ export class LedgerReplay {
         break;
     }
     if (!this.collect) return;
-    const movements = this.group(kind, eventKey, memberId, atMs).movements;
-    const next = (movements.get(lotKey) ?? 0) + points;
-    movements.set(lotKey, next);
+    this.group(kind, eventKey, memberId, atMs).movements.add(lotKey, points);
   }
 
   /** The effect group of an event at an instant, created on first use. */
   group(kind: LedgerEntryKind, eventKey: string, memberId: string, atMs: number): EffectGroup {
-    const key = groupKey(kind, eventKey, atMs);
-    let group = this.groups.get(key);
-    if (group === undefined) {
-      group = { kind, eventKey, memberId, atMs, movements: new Map(), debt: 0, forgiven: 0 };
-      this.groups.set(key, group);
-    }
-    return group;
+    return this.groups.at(kind, eventKey, memberId, atMs);
   }
 }
 

@@ -88,7 +88,7 @@ export class TierEngine {
     if (qualified >= track.index) {
       track.nextReviewMs = this.nextReview(atMs);
     } else if (this.ctx.program.tiers.graceDays > 0) {
-      track.graceUntilMs = this.ctx.calendar.byDay('grace-end', atMs, (at) => this.ctx.calendar.startOfDayAfterDays(at, this.ctx.program.tiers.graceDays));
+      track.graceUntilMs = this.ctx.calendar.byDay('grace-end', atMs, this.computeGraceEnd);
     } else {
       this.downgrade(track, atMs, qualified, 'review');
     }
@@ -121,6 +121,8 @@ export class TierEngine {
     this.advanceTrack(track, atMs);
     insertSorted(track.contributions, { countsAtMs, amount });
     if (amount < 0) return;
+    // At the top tier with no grace running, more qualifying can change nothing.
+    if (track.index === this.ctx.program.tiers.levels.length - 1 && track.graceUntilMs === null) return;
     const qualified = this.qualifiedIndex(track, atMs);
     if (qualified > track.index) {
       track.history.push({ atMs, fromIndex: track.index, toIndex: qualified, cause: 'upgrade' });
@@ -141,7 +143,10 @@ export class TierEngine {
 
   /** The tier index a member holds at `ms` (the earned tier with manual overrides applied). */
   effectiveIndex(memberId: string, ms: number): number {
-    return applyOverrides(this.ctx, this.members.get(memberId), this.earnedIndex(memberId), ms).index;
+    const member = this.members.get(memberId);
+    const earned = this.earnedIndex(memberId);
+    if (member === undefined || member.tierOverrides.length === 0) return earned;
+    return applyOverrides(this.ctx, member, earned, ms).index;
   }
 
   /** The qualifying amount in the window that ends at `ms`. */
@@ -159,10 +164,7 @@ export class TierEngine {
 
   /** The first instant of the window that ends at `ms`. */
   windowStart(ms: number): number {
-    const window = this.ctx.program.tiers.window;
-    const calendar = this.ctx.calendar;
-    if (window.kind === 'calendar_year') return calendar.byDay('calendar-window', ms, (at) => calendar.startOfYearAfterYears(at, 0));
-    return calendar.byDay('rolling-window', ms, (at) => calendar.startOfDayAfterDays(calendar.startOfDayAfterMonths(at, -window.months), 1));
+    return this.ctx.calendar.byDay(this.ctx.program.tiers.window.kind === 'calendar_year' ? 'calendar-window' : 'rolling-window', ms, this.computeWindowStart);
   }
 
   /** The highest tier whose threshold the window ending at `ms` reaches. */
@@ -175,15 +177,27 @@ export class TierEngine {
    * local, so the answer depends only on the local day of `ms`.
    */
   nextReview(ms: number): number {
+    return this.ctx.calendar.byDay(this.ctx.program.tiers.review.kind === 'anniversary' ? 'anniversary-review' : 'yearly-review', ms, this.computeNextReview);
+  }
+
+  // The day functions behind the memos above, made once per engine rather than once per call.
+  private readonly computeGraceEnd = (at: number): number => this.ctx.calendar.startOfDayAfterDays(at, this.ctx.program.tiers.graceDays);
+
+  private readonly computeWindowStart = (at: number): number => {
+    const window = this.ctx.program.tiers.window;
+    const calendar = this.ctx.calendar;
+    if (window.kind === 'calendar_year') return calendar.startOfYearAfterYears(at, 0);
+    return calendar.startOfDayAfterDays(calendar.startOfDayAfterMonths(at, -window.months), 1);
+  };
+
+  private readonly computeNextReview = (at: number): number => {
     const review = this.ctx.program.tiers.review;
     const calendar = this.ctx.calendar;
-    if (review.kind === 'anniversary') return calendar.byDay('anniversary-review', ms, (at) => calendar.startOfDayAfterMonths(at, review.months));
-    return calendar.byDay('yearly-review', ms, (at) => {
-      const { year } = calendar.day(at);
-      const thisYear = calendar.startOfLocalDay(year, review.month, review.day);
-      return thisYear > at ? thisYear : calendar.startOfLocalDay(year + 1, review.month, review.day);
-    });
-  }
+    if (review.kind === 'anniversary') return calendar.startOfDayAfterMonths(at, review.months);
+    const { year } = calendar.day(at);
+    const thisYear = calendar.startOfLocalDay(year, review.month, review.day);
+    return thisYear > at ? thisYear : calendar.startOfLocalDay(year + 1, review.month, review.day);
+  };
 }
 
 /** The highest tier whose threshold `amount` reaches. @internal */

@@ -3,7 +3,9 @@ import type { EarnSource, EarningBreakdown, LedgerEntry, LedgerEntryKind, LotMov
 import type { LoyaltyMember } from '../member.js';
 import type { ProgramContext } from './context.js';
 import { factsOf, indexLedger, naturalIdentity, sortFacts } from './ledger-index.js';
-import { LedgerReplay, compareFacts, groupKey, withRank, type EffectGroup, type ReplayFact } from './replay.js';
+import { EffectGroups, type EffectGroup } from './effect-groups.js';
+import { LotMovements } from './lot-movements.js';
+import { LedgerReplay, compareFacts, recordFact, type ReplayFact } from './replay.js';
 import { TierEngine } from './tier-engine.js';
 
 /** The event data a fact entry carries besides its effects. @internal */
@@ -39,6 +41,8 @@ export interface WriteOutcome {
 /** What a key lookup found. @internal */
 export type KeyLookup = { readonly status: 'new' } | { readonly status: 'replay'; readonly entries: readonly LedgerEntry[] };
 
+const NEW_KEY: KeyLookup = Object.freeze({ status: 'new' });
+
 /**
  * Writes facts to one account's ledger. Each write replays the ledger's facts
  * in time order with the new one and records exactly the difference between
@@ -57,7 +61,7 @@ export class LedgerWriter {
   private readonly members: ReadonlyMap<string, LoyaltyMember>;
   private facts: ReplayFact[];
   private readonly factByKey: Map<string, ReplayFact>;
-  private readonly byKey: Map<string, { payloadHash: string; entries: LedgerEntry[] }>;
+  private readonly byKey: Map<string, LedgerEntry[]>;
   private readonly natural: Map<string, string>;
   private readonly reversed: Map<string, string>;
   private maxEntryAtMs: number;
@@ -71,10 +75,10 @@ export class LedgerWriter {
     this.members = members;
     this.entries = [...entries];
     this.facts = index.facts;
-    this.factByKey = new Map(index.factByKey);
-    this.byKey = new Map([...index.byKey].map(([key, value]) => [key, { payloadHash: value.payloadHash, entries: [...value.entries] }]));
-    this.natural = new Map(index.natural);
-    this.reversed = new Map(index.reversed);
+    this.factByKey = index.factByKey;
+    this.byKey = index.byKey;
+    this.natural = index.natural;
+    this.reversed = index.reversed;
     this.maxEntryAtMs = index.maxEntryAtMs;
     this.horizonMs = index.horizonMs;
   }
@@ -87,13 +91,14 @@ export class LedgerWriter {
    */
   lookup(key: string, payloadHash: string): KeyLookup {
     const known = this.byKey.get(key);
-    if (known === undefined) return { status: 'new' };
-    if (known.payloadHash !== payloadHash) {
-      throw new CrmError('IDEMPOTENCY_CONFLICT', `idempotency key ${JSON.stringify(key)} was already used for a different event (payload hash ${known.payloadHash.slice(0, 12)}…, now ${payloadHash.slice(0, 12)}…)`, {
-        details: { key, storedPayloadHash: known.payloadHash, payloadHash },
+    if (known === undefined) return NEW_KEY;
+    const stored = known[0]!.payloadHash;
+    if (stored !== payloadHash) {
+      throw new CrmError('IDEMPOTENCY_CONFLICT', `idempotency key ${JSON.stringify(key)} was already used for a different event (payload hash ${stored.slice(0, 12)}…, now ${payloadHash.slice(0, 12)}…)`, {
+        details: { key, storedPayloadHash: stored, payloadHash },
       });
     }
-    return { status: 'replay', entries: known.entries };
+    return { status: 'replay', entries: known };
   }
 
   /** The fact recorded under an event key. */
@@ -158,8 +163,7 @@ export class LedgerWriter {
       this.fast = null;
       throw error;
     }
-    const groups = [...replay.groups.values()];
-    return { entries: this.build(groups, fact, template, meta, replay), replay, late: false };
+    return { entries: this.build(replay.groups.values(), fact, template, meta, replay), replay, late: false };
   }
 
   private writeLate(fact: ReplayFact | null, template: FactTemplate | null, meta: WriteMeta, lapseHorizonMs: number, check?: (replay: LedgerReplay) => void): WriteOutcome {
@@ -186,7 +190,7 @@ export class LedgerWriter {
     if (effects.length > 1) effects.sort(compareGroups);
     const out: LedgerEntry[] = [];
     if (fact !== null && template !== null) {
-      const group = primary ?? { kind: fact.kind, eventKey: fact.key, memberId: fact.memberId, atMs: fact.atMs, movements: new Map(), debt: 0, forgiven: 0 };
+      const group = primary ?? { kind: fact.kind, eventKey: fact.key, memberId: fact.memberId, atMs: fact.atMs, movements: new LotMovements(), debt: 0, forgiven: 0 };
       const earning = fact.kind === 'earn' ? (template.earning ?? replay.ratings.get(fact.key)) : undefined;
       out.push(this.entry(out.length, group, meta, template.reason, 'fact', template, earning));
     }
@@ -200,9 +204,10 @@ export class LedgerWriter {
   private entry(index: number, group: EffectGroup, meta: WriteMeta, reason: string, role: 'fact' | 'effect', template: FactTemplate | null, earning: EarningBreakdown | undefined): LedgerEntry {
     const movements: LotMovement[] = [];
     let points = 0;
-    for (const [lotId, moved] of group.movements) {
+    for (let i = 0; i < group.movements.size; i++) {
+      const moved = group.movements.pointsAt(i);
       if (moved === 0) continue;
-      movements.push({ lotId, points: moved });
+      movements.push({ lotId: group.movements.lotAt(i), points: moved });
       points += moved;
     }
     const id = `${meta.key}#${index}`;
@@ -238,11 +243,11 @@ export class LedgerWriter {
   private commit(entries: readonly LedgerEntry[], fact: ReplayFact | null): void {
     if (fact !== null) {
       const primary = entries[0]!;
-      const committed = withRank(fact, primary, creditOnOwnLot(primary), ratingOf(fact, primary));
+      recordFact(fact, primary, creditOnOwnLot(primary), primary.earning?.tierId ?? null);
       const last = this.facts[this.facts.length - 1];
-      if (last === undefined || compareFacts(last, committed) < 0) this.facts.push(committed);
-      else this.facts = sortFacts([...this.facts, committed]);
-      this.factByKey.set(committed.key, committed);
+      if (last === undefined || compareFacts(last, fact) < 0) this.facts.push(fact);
+      else this.facts = sortFacts([...this.facts, fact]);
+      this.factByKey.set(fact.key, fact);
       if (fact.kind === 'reverse' && fact.targetKey !== null) {
         this.reversed.set(fact.targetKey, fact.key);
         for (const [identity, owner] of this.natural) if (owner === fact.targetKey) this.natural.delete(identity);
@@ -257,8 +262,8 @@ export class LedgerWriter {
       if (at > this.maxEntryAtMs) this.maxEntryAtMs = at;
       if (entry.role === 'effect' && (entry.kind === 'earn' || entry.kind === 'adjust')) restated = true;
       const known = this.byKey.get(entry.idempotencyKey);
-      if (known === undefined) this.byKey.set(entry.idempotencyKey, { payloadHash: entry.payloadHash, entries: [entry] });
-      else known.entries.push(entry);
+      if (known === undefined) this.byKey.set(entry.idempotencyKey, [entry]);
+      else known.push(entry);
     }
     // A restated credit changes recorded facts: read them back from the entries.
     if (restated) this.facts = factsOf(this.entries);
@@ -272,11 +277,6 @@ function creditOnOwnLot(entry: LedgerEntry): number {
   return entry.kind === 'earn' || entry.kind === 'adjust' ? credit : 0;
 }
 
-function ratingOf(fact: ReplayFact, primary: LedgerEntry): ReplayFact['rating'] {
-  if (fact.rating === null || primary.earning === undefined) return fact.rating;
-  return { basis: fact.rating.basis, recordedTierId: primary.earning.tierId };
-}
-
 function compareGroups(a: EffectGroup, b: EffectGroup): number {
   if (a.atMs !== b.atMs) return a.atMs - b.atMs;
   if (a.kind !== b.kind) return a.kind < b.kind ? -1 : 1;
@@ -284,8 +284,7 @@ function compareGroups(a: EffectGroup, b: EffectGroup): number {
 }
 
 function effectReason(group: EffectGroup, causeKey: string, fact: ReplayFact | null, tierId: string | undefined): string {
-  let total = 0;
-  for (const moved of group.movements.values()) total += moved;
+  const total = group.movements.total();
   if (fact === null && group.kind === 'expire' && total <= 0) return `expiry: unspent points of lot ${group.eventKey} lapsed`;
   if (group.kind === 'earn' && tierId !== undefined) return `restated: earned in tier ${tierId} once event ${causeKey} was counted`;
   if (fact !== null && fact.atMs === group.atMs && group.debt < 0 && total <= 0 && group.eventKey !== fact.key) {
@@ -298,17 +297,11 @@ function effectReason(group: EffectGroup, causeKey: string, fact: ReplayFact | n
 }
 
 /** The recorded effect groups of entries. @internal */
-function recordedGroups(entries: readonly LedgerEntry[]): Map<string, EffectGroup> {
-  const groups = new Map<string, EffectGroup>();
+function recordedGroups(entries: readonly LedgerEntry[]): EffectGroups {
+  const groups = new EffectGroups();
   for (const entry of entries) {
-    const atMs = entry.at.getTime();
-    const key = groupKey(entry.kind, entry.eventKey, atMs);
-    let group = groups.get(key);
-    if (group === undefined) {
-      group = { kind: entry.kind, eventKey: entry.eventKey, memberId: entry.memberId, atMs, movements: new Map(), debt: 0, forgiven: 0 };
-      groups.set(key, group);
-    }
-    for (const movement of entry.movements) group.movements.set(movement.lotId, (group.movements.get(movement.lotId) ?? 0) + movement.points);
+    const group = groups.at(entry.kind, entry.eventKey, entry.memberId, entry.at.getTime());
+    for (const movement of entry.movements) group.movements.add(movement.lotId, movement.points);
     group.debt += entry.debtPoints;
     group.forgiven += entry.forgivenPoints;
   }
@@ -320,28 +313,36 @@ function recordedGroups(entries: readonly LedgerEntry[]): Map<string, EffectGrou
  * groups to write. Lots lapsing after `lapseHorizonMs` are left for a later
  * expiry run.
  */
-function diffGroups(projected: ReadonlyMap<string, EffectGroup>, recorded: ReadonlyMap<string, EffectGroup>, lapseHorizonMs: number, lots: LedgerReplay['lots']): EffectGroup[] {
+function diffGroups(projected: EffectGroups, recorded: EffectGroups, lapseHorizonMs: number, lots: LedgerReplay['lots']): EffectGroup[] {
   const out: EffectGroup[] = [];
   // A lot lapsing at its own expiry after the horizon waits for an expiry run;
   // points returned to a lapsed lot lapse with the event that returned them.
   const beyond = (kind: LedgerEntryKind, atMs: number, lotId: string) => kind === 'expire' && atMs > lapseHorizonMs && lots.get(lotId)?.expiresAtMs === atMs;
-  for (const [key, group] of projected) {
+  for (const group of projected.values()) {
     if (beyond(group.kind, group.atMs, group.eventKey)) continue;
-    const before = recorded.get(key);
-    const delta: EffectGroup = { kind: group.kind, eventKey: group.eventKey, memberId: group.memberId, atMs: group.atMs, movements: new Map(), debt: group.debt - (before?.debt ?? 0), forgiven: group.forgiven - (before?.forgiven ?? 0) };
-    for (const [lot, moved] of group.movements) {
-      const change = moved - (before?.movements.get(lot) ?? 0);
-      if (change !== 0) delta.movements.set(lot, change);
+    const before = recorded.find(group.kind, group.eventKey, group.atMs);
+    const delta: EffectGroup = { kind: group.kind, eventKey: group.eventKey, memberId: group.memberId, atMs: group.atMs, movements: new LotMovements(), debt: group.debt - (before?.debt ?? 0), forgiven: group.forgiven - (before?.forgiven ?? 0) };
+    for (let i = 0; i < group.movements.size; i++) {
+      const lot = group.movements.lotAt(i);
+      const change = group.movements.pointsAt(i) - (before?.movements.get(lot) ?? 0);
+      if (change !== 0) delta.movements.add(lot, change);
     }
     if (before !== undefined) {
-      for (const [lot, moved] of before.movements) if (!group.movements.has(lot) && moved !== 0) delta.movements.set(lot, -moved);
+      for (let i = 0; i < before.movements.size; i++) {
+        const lot = before.movements.lotAt(i);
+        const moved = before.movements.pointsAt(i);
+        if (!group.movements.has(lot) && moved !== 0) delta.movements.add(lot, -moved);
+      }
     }
     if (delta.movements.size > 0 || delta.debt !== 0 || delta.forgiven !== 0) out.push(delta);
   }
-  for (const [key, before] of recorded) {
-    if (projected.has(key) || beyond(before.kind, before.atMs, before.eventKey)) continue;
-    const delta: EffectGroup = { kind: before.kind, eventKey: before.eventKey, memberId: before.memberId, atMs: before.atMs, movements: new Map(), debt: -before.debt, forgiven: -before.forgiven };
-    for (const [lot, moved] of before.movements) if (moved !== 0) delta.movements.set(lot, -moved);
+  for (const before of recorded.values()) {
+    if (projected.find(before.kind, before.eventKey, before.atMs) !== undefined || beyond(before.kind, before.atMs, before.eventKey)) continue;
+    const delta: EffectGroup = { kind: before.kind, eventKey: before.eventKey, memberId: before.memberId, atMs: before.atMs, movements: new LotMovements(), debt: -before.debt, forgiven: -before.forgiven };
+    for (let i = 0; i < before.movements.size; i++) {
+      const moved = before.movements.pointsAt(i);
+      if (moved !== 0) delta.movements.add(before.movements.lotAt(i), -moved);
+    }
     if (delta.movements.size > 0 || delta.debt !== 0 || delta.forgiven !== 0) out.push(delta);
   }
   return out;
