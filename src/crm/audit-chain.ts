@@ -2,6 +2,7 @@ import { canonicalJson, CrmError, sha256Hex, type JsonValue } from '../core/inde
 import type { CrmDataVisibility } from './access-policy.js';
 import { boundedId } from './bounded-id.js';
 import type { CrmTx } from './runtime.js';
+import { appendToStreams } from './stream-appends.js';
 
 /** The audit stream every facade call appends to: one hash-chained stream per tenant (kind `audit_log`). */
 export const CRM_AUDIT_CHAIN_STREAM = 'chain';
@@ -141,10 +142,10 @@ export async function appendAuditEntry(tx: CrmTx, tenantId: string, draft: Audit
     chainPosition: entry.seq,
     hash: entry.hash,
   };
-  for (const customerId of entry.customerIds) {
-    await tx.append(tenantId, 'audit_log', customerAuditStream(customerId), [{ ...summary, customerId }]);
-  }
-  await tx.append(tenantId, 'audit_log', actorAuditStream(entry.actorId), [{ ...summary, customerIds: [...entry.customerIds], customerCount: entry.customerCount }]);
+  await appendToStreams(tx, tenantId, 'audit_log', [
+    ...entry.customerIds.map((customerId) => ({ streamId: customerAuditStream(customerId), payloads: [{ ...summary, customerId }] })),
+    { streamId: actorAuditStream(entry.actorId), payloads: [{ ...summary, customerIds: [...entry.customerIds], customerCount: entry.customerCount }] },
+  ]);
   return entry;
 }
 

@@ -26,6 +26,7 @@ export {
 } from './access-policy.js';
 export { CrmActorSchema, CrmCallContextSchema, type CrmActor, type CrmCallContext, type CrmCallContextInput } from './call-context.js';
 export type { CrmMethod } from './operation.js';
+export { CRM_DEFAULT_BATCH_SIZE, CRM_MAX_BATCH_SIZE, type CrmBulkSource } from './bulk-items.js';
 export { CrmKeyIdSchema, createStaticKeyProvider, type CrmKeyProvider, type StaticKeyProviderOptions } from './key-provider.js';
 export { crmPersonalFields, CrmPersonalFieldSchema, defaultCrmEncryptedFields, type CrmPersonalField } from './personal-fields.js';
 export { SealedValueSchema } from './sealed-value.js';
@@ -86,6 +87,8 @@ export {
   type CrmInteractionAnswer,
   type CrmCustomerService,
 } from './services/customer-service.js';
+export type { CrmImportCustomersInput, CrmCustomerImportAnswer } from './services/customer-import.js';
+export { CRM_MAX_LIST_PAGE, CrmListCustomersInputSchema, type CrmListCustomersInput, type CrmCustomerPage } from './services/customer-list.js';
 export {
   CrmUpsertVehicleInputSchema,
   CrmRecordOwnershipInputSchema,
@@ -98,8 +101,16 @@ export {
   type CrmVehicleRecord,
   type CrmVehicleService,
 } from './services/vehicle-service.js';
-export { CrmRecordTransactionInputSchema, type CrmRecordTransactionInput, type CrmTransactionAnswer, type CrmTransactionService } from './services/transaction-service.js';
 export {
+  CrmRecordTransactionInputSchema,
+  type CrmRecordTransactionInput,
+  type CrmRecordTransactionsInput,
+  type CrmTransactionAnswer,
+  type CrmTransactionsAnswer,
+  type CrmTransactionService,
+} from './services/transaction-service.js';
+export {
+  CrmLoyaltyEnrollmentSchema,
   CrmEnrollMemberInputSchema,
   CrmAccrueInputSchema,
   CrmRedeemInputSchema,
@@ -108,7 +119,9 @@ export {
   CrmUseBenefitInputSchema,
   CrmBalanceInputSchema,
   CrmMemberStatusInputSchema,
+  type CrmLoyaltyEnrollmentInput,
   type CrmEnrollMemberInput,
+  type CrmEnrollMembersInput,
   type CrmAccrueInput,
   type CrmRedeemInput,
   type CrmReverseInput,
@@ -117,6 +130,7 @@ export {
   type CrmBalanceInput,
   type CrmMemberStatusInput,
   type CrmEnrollAnswer,
+  type CrmEnrollManyAnswer,
   type CrmLedgerWriteAnswer,
   type CrmLoyaltyService,
 } from './services/loyalty-service.js';

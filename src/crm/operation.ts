@@ -61,8 +61,18 @@ export function staleRequest(message: string, details: Record<string, unknown>):
   return new CrmError('VERSION_CONFLICT', message, { details: { ...details, source: 'request' } });
 }
 
-function isRetryable(error: unknown): boolean {
-  return isCrmError(error, 'VERSION_CONFLICT') && error.details.source !== 'request';
+/**
+ * Whether running the call again may succeed: a lost race (`VERSION_CONFLICT`
+ * not of the caller's own making), or — once — an `IDEMPOTENCY_CONFLICT` from
+ * a stream rather than from the request record. A concurrent twin of this
+ * very request can commit between this call's look-up of its request record
+ * and its own append (under READ COMMITTED the append sees the twin's
+ * entry, stamped at the twin's instant); the next attempt finds the twin's
+ * request record and replays its answer. A real conflict fails again.
+ */
+function isRetryable(error: unknown, attempt: number): boolean {
+  if (isCrmError(error, 'VERSION_CONFLICT')) return error.details.source !== 'request';
+  return attempt === 1 && isCrmError(error, 'IDEMPOTENCY_CONFLICT') && error.details.method === undefined;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -78,20 +88,58 @@ export async function inTransaction<T>(rt: CrmRuntime, tenantId: string, fn: (tx
     try {
       return await rt.storage.transaction(tenantId, fn);
     } catch (error) {
-      if (!isRetryable(error) || attempt >= rt.retry.maxAttempts) throw error;
+      if (!isRetryable(error, attempt) || attempt >= rt.retry.maxAttempts) throw error;
       await sleep(Math.random() * Math.min(rt.retry.maxDelayMs, 2 ** Math.min(attempt, 10)));
     }
   }
 }
 
-/** Any failure as a `CrmError`: a `CrmError` as it is, anything else `INTERNAL` with the original as its cause. */
-function asCrmError(error: unknown, method: string): CrmError {
+/** Any failure as a `CrmError`: a `CrmError` as it is, anything else `INTERNAL` with the original as its cause. Internal to the facade. */
+export function asCrmError(error: unknown, method: string): CrmError {
   if (error instanceof CrmError) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new CrmError('INTERNAL', `${method} failed unexpectedly: ${message}`, { cause: error });
 }
 
-const requestRecordId = (method: string, key: string) => digestId('crm-request', method, key);
+/** The id of the request record of a write: one per method and idempotency key (and batch, for a bulk call's batches). Internal to the facade. */
+export const requestRecordId = (method: string, key: string, ...more: readonly string[]) => digestId('crm-request', method, key, ...more);
+
+/** Where a write keeps its first answer: the request record's id, the client's key, and the hash of the request. Internal to the facade. */
+export interface RequestRecordRef {
+  readonly method: string;
+  readonly recordId: string;
+  readonly key: string;
+  readonly requestHash: string;
+}
+
+/**
+ * The first answer of a request made before with the same key, or null:
+ * `IDEMPOTENCY_CONFLICT` when that request was another one. Internal to the
+ * facade.
+ */
+export async function earlierAnswer(tx: CrmTx, tenantId: string, ref: RequestRecordRef): Promise<{ readonly answer: unknown; readonly requestId: string } | null> {
+  const earlier = await tx.get(tenantId, 'crm_requests', ref.recordId);
+  if (earlier === null) return null;
+  if (earlier.record.requestHash !== ref.requestHash) throw idempotencyConflict(ref);
+  return { answer: decodeAnswer(earlier.record.answer), requestId: earlier.record.requestId };
+}
+
+/** The error of a key used before for another request. Internal to the facade. */
+export function idempotencyConflict(ref: Pick<RequestRecordRef, 'method' | 'key'>, what = 'request'): CrmError {
+  return new CrmError('IDEMPOTENCY_CONFLICT', `idempotency key ${ref.key} of ${ref.method} was used before for another ${what}; nothing was done`, {
+    details: { method: ref.method, idempotencyKey: ref.key },
+  });
+}
+
+/** Keeps the answer of a write under its request record (created: a concurrent twin loses with a retryable conflict). Internal to the facade. */
+export async function saveAnswer<I>(tx: CrmTx, scope: OperationScope<I>, ref: RequestRecordRef, answer: unknown): Promise<void> {
+  await tx.put(
+    scope.tenantId,
+    'crm_requests',
+    { id: ref.recordId, method: ref.method, idempotencyKey: ref.key, actorId: scope.context.actor.userId, requestHash: ref.requestHash, requestId: scope.requestId, answer: encodeAnswer(answer), createdAt: scope.now },
+    { expectedVersion: 0 },
+  );
+}
 
 /**
  * A facade method: `(context, input) => answer`. It validates both (a
@@ -119,18 +167,7 @@ export function defineMethod<I, O, P = undefined>(rt: CrmRuntime, spec: Operatio
     try {
       context = parse(CrmCallContextSchema, contextInput, { label: 'call context', path: 'context' });
       parsed = parse(spec.input, input, { label: `${spec.name} input`, path: 'input' });
-      const role = authorise(rt, context, spec);
-      const scope: OperationScope<I> = {
-        rt,
-        context,
-        tenantId: context.tenantId,
-        role,
-        visibility: role.personalData.byPurpose[context.purpose] ?? role.personalData.default,
-        input: parsed,
-        now: rt.clock.now(),
-        requestId: rt.ids(),
-      };
-      return await execute(rt, spec, scope);
+      return await execute(rt, spec, authorisedScope(rt, context, spec, parsed));
     } catch (error) {
       const failure = asCrmError(error, spec.name);
       if (failure.code === 'FORBIDDEN' && context !== undefined) await auditRefusal(rt, spec, context, parsed, failure);
@@ -139,7 +176,27 @@ export function defineMethod<I, O, P = undefined>(rt: CrmRuntime, spec: Operatio
   };
 }
 
-function authorise<I, O, P>(rt: CrmRuntime, context: CrmCallContext, spec: OperationSpec<I, O, P>): CrmRole {
+/**
+ * Authorises a call (see {@link authorise}) and gives its scope: the role,
+ * what personal data it sees under the purpose, the input, the instant and
+ * a new request id. Internal to the facade.
+ */
+export function authorisedScope<I>(rt: CrmRuntime, context: CrmCallContext, spec: { readonly name: string; readonly permission: CrmPermission }, input: I): OperationScope<I> {
+  const role = authorise(rt, context, spec);
+  return {
+    rt,
+    context,
+    tenantId: context.tenantId,
+    role,
+    visibility: role.personalData.byPurpose[context.purpose] ?? role.personalData.default,
+    input,
+    now: rt.clock.now(),
+    requestId: rt.ids(),
+  };
+}
+
+/** Checks the actor's role, purpose and permission for a method; returns the role. Internal to the facade. */
+export function authorise(rt: CrmRuntime, context: CrmCallContext, spec: { readonly name: string; readonly permission: CrmPermission }): CrmRole {
   const { actor, purpose } = context;
   const role = Object.hasOwn(rt.access.roles, actor.role) ? rt.access.roles[actor.role] : undefined;
   if (role === undefined) throw forbidden(`role ${actor.role} is not defined by the access policy`, [], { reason: 'unknown_role' });
@@ -158,46 +215,37 @@ function authorise<I, O, P>(rt: CrmRuntime, context: CrmCallContext, spec: Opera
 async function execute<I, O, P>(rt: CrmRuntime, spec: OperationSpec<I, O, P>, scope: OperationScope<I>): Promise<O> {
   const { tenantId, context } = scope;
   const key = spec.write ? (scope.input as { idempotencyKey: string }).idempotencyKey : undefined;
-  const recordId = key === undefined ? undefined : requestRecordId(spec.name, key);
-  const requestHash = key === undefined ? undefined : payloadHash({ method: spec.name, input: withoutKey(scope.input), actor: context.actor, purpose: context.purpose });
+  const ref: RequestRecordRef | undefined =
+    key === undefined
+      ? undefined
+      : { method: spec.name, recordId: requestRecordId(spec.name, key), key, requestHash: payloadHash({ method: spec.name, input: withoutKey(scope.input), actor: context.actor, purpose: context.purpose }) };
   let prepared = undefined as P;
   if (spec.prepare !== undefined) {
-    const earlier = recordId === undefined ? null : await rt.storage.get(tenantId, 'crm_requests', recordId);
+    const earlier = ref === undefined ? null : await rt.storage.get(tenantId, 'crm_requests', ref.recordId);
     if (earlier === null) prepared = await spec.prepare(scope);
   }
   return inTransaction(rt, tenantId, async (tx) => {
-    if (recordId !== undefined && key !== undefined && requestHash !== undefined) {
-      const earlier = await tx.get(tenantId, 'crm_requests', recordId);
+    if (ref !== undefined) {
+      const earlier = await earlierAnswer(tx, tenantId, ref);
       if (earlier !== null) {
-        if (earlier.record.requestHash !== requestHash) {
-          throw new CrmError('IDEMPOTENCY_CONFLICT', `idempotency key ${key} of ${spec.name} was used before for another request; nothing was done`, {
-            details: { method: spec.name, idempotencyKey: key },
-          });
-        }
-        await audit(tx, scope, spec, 'replayed', { details: { firstRequestId: earlier.record.requestId } }, key);
-        return decodeAnswer(earlier.record.answer) as O;
+        await auditCall(tx, scope, spec.name, 'replayed', { details: { firstRequestId: earlier.requestId } }, ref.key);
+        return earlier.answer as O;
       }
       if (spec.prepare !== undefined && prepared === undefined) {
         // Request records are never deleted: one seen before the transaction is still there.
-        throw new CrmError('INTERNAL', `the request record of ${spec.name} with key ${key} was seen before the transaction and not inside it`);
+        throw new CrmError('INTERNAL', `the request record of ${spec.name} with key ${ref.key} was seen before the transaction and not inside it`);
       }
     }
     const outcome = await spec.run({ ...scope, tx, prepared });
-    if (recordId !== undefined && key !== undefined && requestHash !== undefined) {
-      await tx.put(
-        tenantId,
-        'crm_requests',
-        { id: recordId, method: spec.name, idempotencyKey: key, actorId: context.actor.userId, requestHash, requestId: scope.requestId, answer: encodeAnswer(outcome.answer), createdAt: scope.now },
-        { expectedVersion: 0 },
-      );
-    }
-    await audit(tx, scope, spec, 'ok', outcome.audit, key);
-    await emit(tx, scope, spec.event, outcome.event ?? {});
+    if (ref !== undefined) await saveAnswer(tx, scope, ref, outcome.answer);
+    await auditCall(tx, scope, spec.name, 'ok', outcome.audit, key);
+    await emitEvent(tx, scope, spec.event, outcome.event ?? {});
     return outcome.answer;
   });
 }
 
-async function emit<I>(tx: CrmTx, scope: OperationScope<I>, type: string, data: Readonly<Record<string, unknown>>): Promise<void> {
+/** Appends a call's event to the outbox. Internal to the facade. */
+export async function emitEvent<I>(tx: CrmTx, scope: OperationScope<I>, type: string, data: Readonly<Record<string, unknown>>): Promise<void> {
   const { context, tenantId } = scope;
   await tx.append(tenantId, 'outbox', scope.rt.outboxStreamId, [
     {
@@ -208,20 +256,22 @@ async function emit<I>(tx: CrmTx, scope: OperationScope<I>, type: string, data: 
   ]);
 }
 
-function withoutKey(input: unknown): unknown {
+/** An input without its `idempotencyKey`: what the request hash covers. Internal to the facade. */
+export function withoutKey(input: unknown): unknown {
   if (input === null || typeof input !== 'object') return input;
   const { idempotencyKey: _key, ...rest } = input as Record<string, unknown>;
   return rest;
 }
 
-async function audit<I, O, P>(tx: CrmTx, scope: OperationScope<I>, spec: OperationSpec<I, O, P>, outcome: CrmAuditOutcome, facts: AuditFacts, key: string | undefined): Promise<void> {
+/** Appends a call's entry to the audit chain. Internal to the facade. */
+export async function auditCall<I>(tx: CrmTx, scope: OperationScope<I>, method: string, outcome: CrmAuditOutcome, facts: AuditFacts, key: string | undefined): Promise<void> {
   const { actor, purpose } = scope.context;
   await appendAuditEntry(
     tx,
     scope.tenantId,
     auditDraft(
       {
-        action: spec.name,
+        action: method,
         at: scope.now,
         actorId: actor.userId,
         role: actor.role,
@@ -236,8 +286,15 @@ async function audit<I, O, P>(tx: CrmTx, scope: OperationScope<I>, spec: Operati
   );
 }
 
-/** Audits a refused call in a transaction of its own (the refused call's transaction was rolled back). */
-async function auditRefusal<I, O, P>(rt: CrmRuntime, spec: OperationSpec<I, O, P>, context: CrmCallContext, input: I | undefined, error: CrmError): Promise<void> {
+/** What {@link auditRefusal} needs of a method. Internal to the facade. */
+export interface RefusableMethod<I> {
+  readonly name: string;
+  readonly write: boolean;
+  readonly customerIdsOf?: ((input: I) => readonly string[]) | undefined;
+}
+
+/** Audits a refused call in a transaction of its own (the refused call's transaction was rolled back). Internal to the facade. */
+export async function auditRefusal<I>(rt: CrmRuntime, spec: RefusableMethod<I>, context: CrmCallContext, input: I | undefined, error: CrmError): Promise<void> {
   const named = Array.isArray(error.details.customerIds) ? (error.details.customerIds as string[]) : [];
   const fromInput = input !== undefined && spec.customerIdsOf !== undefined ? spec.customerIdsOf(input) : [];
   const { customerIds: _ids, ...details } = error.details;
@@ -254,7 +311,7 @@ async function auditRefusal<I, O, P>(rt: CrmRuntime, spec: OperationSpec<I, O, P
   const key = spec.write && input !== undefined ? (input as { idempotencyKey?: string }).idempotencyKey : undefined;
   const customerIds = [...new Set([...named, ...fromInput])];
   await inTransaction(rt, context.tenantId, async (tx) => {
-    await audit(tx, scope, spec as unknown as OperationSpec<I | undefined, O, P>, 'forbidden', { customerIds, details: toJsonSafe({ ...details, message: error.message }) as Record<string, JsonValue> }, key);
-    await emit(tx, scope, 'crm.access_refused', { method: spec.name, customerIds, reason: details.reason ?? null });
+    await auditCall(tx, scope, spec.name, 'forbidden', { customerIds, details: toJsonSafe({ ...details, message: error.message }) as Record<string, JsonValue> }, key);
+    await emitEvent(tx, scope, 'crm.access_refused', { method: spec.name, customerIds, reason: details.reason ?? null });
   });
 }

@@ -43,3 +43,20 @@ export async function queryAll<K extends CollectionName>(
   } while (cursor !== null);
   return out;
 }
+
+/**
+ * Every payload of many streams of one kind, with their versions, read
+ * inside a transaction: what {@link readWholeStream} gives for each. One
+ * read per stream and page (the storage contract reads one stream at a
+ * time). Internal to the facade.
+ */
+export async function readWholeStreams<K extends StreamKind>(
+  tx: CrmTx,
+  tenantId: string,
+  kind: K,
+  streamIds: readonly string[],
+): Promise<Map<string, { readonly payloads: SchemaOutput<CrmStreamSchemas, K>[]; readonly version: number }>> {
+  const out = new Map<string, { readonly payloads: SchemaOutput<CrmStreamSchemas, K>[]; readonly version: number }>();
+  for (const streamId of streamIds) if (!out.has(streamId)) out.set(streamId, await readWholeStream(tx, tenantId, kind, streamId));
+  return out;
+}

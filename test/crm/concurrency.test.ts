@@ -139,4 +139,31 @@ describe.each(adapterTargets)('concurrent calls on $name', (target) => {
     expect(record.version).toBe(11);
     expect((await verifyAuditChain(crm.storage, { tenantId })).valid).toBe(true);
   });
+
+  test('the same bulk load from five clients at once writes each batch once, and every client gets the same answer', async () => {
+    const { tenantId, ctx, crm } = await memberWithPoints(0);
+    const staff = ctx.staff('D-1', 'after_sales');
+    // Twelve orders of C-1 at ¥40 labour + ¥60 parts = 100 points each, in batches of 4.
+    const transactions = Array.from({ length: 12 }, (_, i) => repairOrder(`RO-${i}`, 'C-1', `2024-05-${String(1 + i).padStart(2, '0')}T10:00:00+08:00`, 4_000, 6_000));
+    const answers = await Promise.all(clients(5).map((client) => client.transactions.recordMany(staff, { idempotencyKey: 'nightly', transactions, batchSize: 4 })));
+    for (const answer of answers) expect(answer).toEqual({ batches: 3, transactions: 12, appended: 12, replayed: 0, accrued: { events: 12, replayed: 0, points: 1200 } });
+    expect(await crm.storage.streamVersion(tenantId, 'transactions', 'C-1')).toBe(12);
+    expect((await crm.loyalty.balance(ctx.staff('D-1', 'loyalty_administration'), { memberId: 'M-1' })).available).toBe(1200);
+    const { report } = await chainOf(crm.storage, tenantId);
+    expect(report.valid).toBe(true);
+  });
+
+  test('a bulk load racing single records of the same orders counts each order once', async () => {
+    const { tenantId, ctx, crm } = await memberWithPoints(0);
+    const staff = ctx.staff('D-1', 'after_sales');
+    const transactions = Array.from({ length: 10 }, (_, i) => repairOrder(`RO-${i}`, 'C-1', `2024-05-${String(1 + i).padStart(2, '0')}T10:00:00+08:00`, 4_000, 6_000));
+    const [bulk, ...singles] = clients(11);
+    await Promise.all([
+      bulk!.transactions.recordMany(staff, { idempotencyKey: 'nightly', transactions, batchSize: 3 }),
+      ...singles.map((client, i) => client.transactions.record(staff, { idempotencyKey: `pos-${i}`, transaction: transactions[i]! })),
+    ]);
+    expect(await crm.storage.streamVersion(tenantId, 'transactions', 'C-1')).toBe(10);
+    expect((await crm.loyalty.balance(ctx.staff('D-1', 'loyalty_administration'), { memberId: 'M-1' })).available).toBe(1000);
+    expect((await chainOf(crm.storage, tenantId)).report.valid).toBe(true);
+  });
 });

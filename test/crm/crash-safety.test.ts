@@ -7,7 +7,8 @@ import type { InstrumentedDriver } from './support/instrumented-driver.js';
 import { runScenario, scenarioTenant, scenarios, type Scenario } from './support/scenarios.js';
 
 // A storage that fails at the k-th write of a call — for every k, and once
-// more just before the commit — must be left exactly as it was: every
+// more just before the commit — must be left exactly as it was (for a bulk
+// call, whose scenario is one batch, see also bulk-crash-safety.test.ts): every
 // record, stream entry and outbox delivery state, compared in full. After
 // the failures the same call succeeds (nothing half-written blocks it).
 
@@ -54,7 +55,7 @@ describe('a failure at any write of a facade call leaves nothing written (memory
 
 // The same on the other adapters, for the calls with the most writes: rollbacks are real SQL rollbacks
 // there, and over HTTP a rollback request to the server's transaction session.
-const sqlScenarios = new Set(['customers.merge', 'transactions.record', 'loyalty.redeem', 'complaints.open', 'jobs.segmentation', 'privacy.eraseCustomer', 'keys.reencrypt']);
+const sqlScenarios = new Set(['customers.merge', 'customers.import', 'transactions.record', 'transactions.recordMany', 'loyalty.redeem', 'complaints.open', 'jobs.segmentation', 'privacy.eraseCustomer', 'keys.reencrypt']);
 
 describe.each(adapterTargets.filter((target) => target.kind !== 'memory'))('a failure at any write of a facade call leaves nothing written ($name)', (target) => {
   const adapter = useAdapter(target);
@@ -66,3 +67,4 @@ describe.each(adapterTargets.filter((target) => target.kind !== 'memory'))('a fa
     });
   }
 });
+

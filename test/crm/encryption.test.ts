@@ -1,6 +1,9 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
+import { createCrmStorage } from 'dealer-crm/adapters';
+import type * as AdaptersModule from 'dealer-crm/adapters';
+import type * as CrmModule from 'dealer-crm/crm';
+import { createMemoryDriver, createMemoryStorage } from 'dealer-crm/adapters/memory';
 import { isCrmError } from 'dealer-crm/core';
-import { createMemoryStorage } from 'dealer-crm/adapters/memory';
 import { createCrm, createStaticKeyProvider, crmStorageRegistry, type StoredCustomer } from 'dealer-crm/crm';
 import { adapterTargets, useAdapter } from './support/adapters.js';
 import { KEY_2024, clearValues, contexts, customerInput, freshTenant, instrumentedMemory, keyRing, makeCrm, testClock } from './support/fixtures.js';
@@ -131,6 +134,49 @@ describe('field-level encryption', () => {
     expect(stored.name).toBe('王芳');
     expect(Object.keys(stored.sealed)).toEqual(['idNumber']);
     expect(stored.contactPoints.map((point) => point.sealed === undefined)).toEqual([false, true, true]);
+  });
+});
+
+describe('the two implementations of the ciphers', () => {
+  test('what Node’s native AES-256-GCM and HMAC write, WebCrypto alone reads — and the other way round', async () => {
+    // On Node the facade seals and digests with node:crypto (synchronous, faster in bulk); elsewhere with
+    // WebCrypto. A second copy of the package, loaded in a runtime that offers no node:crypto, is the
+    // WebCrypto-only one. Both serve one memory database, each through its own storage core.
+    const driver = createMemoryDriver();
+    const nativeCrm = makeCrm(createCrmStorage(driver, { registry: crmStorageRegistry }), { keys: { provider: keyRing(), perCustomerKeys: true } });
+    const getBuiltinModule = process.getBuiltinModule;
+    vi.resetModules();
+    process.getBuiltinModule = ((id: string) => (id === 'node:crypto' || id === 'crypto' ? undefined : getBuiltinModule(id))) as typeof process.getBuiltinModule;
+    let portable: typeof CrmModule;
+    let portableAdapters: typeof AdaptersModule;
+    try {
+      portable = await import('dealer-crm/crm');
+      portableAdapters = await import('dealer-crm/adapters');
+    } finally {
+      process.getBuiltinModule = getBuiltinModule;
+    }
+    const portableCrm = portable.createCrm({
+      storage: portableAdapters.createCrmStorage(driver, { registry: portable.crmStorageRegistry }),
+      keys: { provider: portable.createStaticKeyProvider({ keys: { '2024': KEY_2024 }, currentKeyId: '2024' }), perCustomerKeys: true },
+      clock: testClock(),
+    });
+    const tenantId = freshTenant();
+    const staff = contexts(tenantId).staff();
+    await nativeCrm.customers.upsert(staff, { idempotencyKey: 'native', customer: customerInput('C-1') });
+    await portableCrm.customers.upsert(staff, { idempotencyKey: 'portable', customer: customerInput('C-2', { name: '李雷', contactPoints: [{ kind: 'mobile', value: '13900001111' }] }) });
+    for (const crm of [nativeCrm, portableCrm]) {
+      expect((await crm.customers.get(staff, { customerId: 'C-1' })).customer).toMatchObject({ name: '王芳', idNumber: '11010519491231002X' });
+      expect((await crm.customers.get(staff, { customerId: 'C-2' })).customer).toMatchObject({ name: '李雷', contactPoints: [{ value: '+8613900001111' }] });
+      // The blind indexes agree: each finds the customer the other wrote.
+      expect((await crm.customers.findByMobile(staff, { mobile: '138 1234 5678' })).customers.map((match) => match.customerId)).toEqual(['C-1']);
+      expect((await crm.customers.findByMobile(staff, { mobile: '139 0000 1111' })).customers.map((match) => match.customerId)).toEqual(['C-2']);
+    }
+    // And both refuse a changed byte.
+    const stored = await nativeCrm.storage.get(tenantId, 'customers', 'C-2');
+    const sealed = stored!.record.sealed.name!;
+    await nativeCrm.storage.put(tenantId, 'customers', { ...stored!.record, sealed: { ...stored!.record.sealed, name: sealed.slice(0, -2) + (sealed.at(-2) === 'A' ? 'B' : 'A') + sealed.at(-1) } });
+    await expect(nativeCrm.customers.get(staff, { customerId: 'C-2' })).rejects.toMatchObject({ code: 'CRYPTO_FAILED' });
+    await expect(portableCrm.customers.get(staff, { customerId: 'C-2' })).rejects.toMatchObject({ code: 'CRYPTO_FAILED' });
   });
 });
 

@@ -85,4 +85,27 @@ describe('random JSON fed to a facade method', () => {
       );
     });
   }
+
+  // The bulk methods also take their items from an (async) iterable, checked a batch at a time: random items
+  // there too, whole or changed at random, throw only CrmErrors, and a rejected single-batch call writes nothing.
+  const bulkItems: Readonly<Record<string, string>> = { 'customers.import': 'customers', 'transactions.recordMany': 'transactions', 'loyalty.enrollMany': 'members' };
+  async function* iterate(items: readonly unknown[]): AsyncGenerator<unknown> {
+    for (const item of items) yield item;
+  }
+  for (const scenario of scenarios().filter((candidate) => bulkItems[candidate.method] !== undefined)) {
+    const field = bulkItems[scenario.method]!;
+    const items = scenario.input[field] as readonly unknown[];
+    test(`${scenario.method}: items from an async iterable, random or changed at random, throw only CrmErrors and write nothing when rejected`, async () => {
+      await fuzzMethod(scenario, (run, context) => fc.asyncProperty(fc.array(fc.jsonValue(), { maxLength: 4 }), (random) => run(context, { ...scenario.input, [field]: iterate(random) })), 20);
+      const paths = pathsOf(items);
+      await fuzzMethod(
+        scenario,
+        (run, context) =>
+          fc.asyncProperty(fc.record({ at: fc.nat({ max: paths.length - 1 }), replacement: fc.jsonValue({ maxDepth: 2 }), remove: fc.boolean() }), ({ at, replacement, remove }) =>
+            run(context, { ...scenario.input, [field]: iterate(mutate(items, paths[at]!, replacement, remove) as unknown[]) }),
+          ),
+        40,
+      );
+    });
+  }
 });

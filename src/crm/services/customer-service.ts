@@ -37,6 +37,8 @@ import type { CrmRuntime, CrmTx } from '../runtime.js';
 import { openTexts, sealTexts, textsOfCustomer } from '../sealed-texts.js';
 import type { StoredCustomer } from '../stored-customer.js';
 import type { LookupKind } from '../stored-records.js';
+import { createCustomerImport, type CrmCustomerImportAnswer, type CrmImportCustomersInput } from './customer-import.js';
+import { createCustomerList, type CrmCustomerPage, type CrmListCustomersInput } from './customer-list.js';
 import { ledgerStreamId, loadLedger } from './loyalty-ledger.js';
 
 const IdempotencyKeySchema = IdSchema;
@@ -197,6 +199,20 @@ export interface CrmInteractionAnswer {
 export interface CrmCustomerService {
   /** Creates or replaces a customer; personal fields are encrypted and blind-indexed. Needs `customers.write`. */
   readonly upsert: CrmMethod<CrmUpsertCustomerInput, CrmCustomerWriteAnswer>;
+  /**
+   * Creates or replaces many customers, a batch to a storage transaction —
+   * each encrypted and blind-indexed as by `upsert`, one audit entry and one
+   * outbox event per batch; replayed or resumed by its idempotency key.
+   * Needs `customers.write`.
+   */
+  readonly import: CrmMethod<CrmImportCustomersInput, CrmCustomerImportAnswer>;
+  /**
+   * Lists the tenant's customers a page at a time (id order, stable under
+   * concurrent inserts), as the actor may see them; one audit entry per page
+   * naming every customer on it. For nightly jobs that need the records
+   * themselves. Needs `customers.read`.
+   */
+  readonly list: CrmMethod<CrmListCustomersInput, CrmCustomerPage>;
   /** Reads a customer as the actor may see it. Needs `customers.read`. */
   readonly get: CrmMethod<CrmGetCustomerInput, CrmCustomerRecord>;
   /** Finds customers by mobile through the blind index. Needs `customers.read`. */
@@ -315,6 +331,10 @@ export function createCustomerService(rt: CrmRuntime): CrmCustomerService {
         return { answer, audit: { customerIds: [customer.id], fields: personalFieldsOf(customer) }, event: { ...answer, dealerId: customer.dealerId } };
       },
     }),
+
+    import: createCustomerImport(rt),
+
+    list: createCustomerList(rt),
 
     get: defineMethod(rt, {
       name: 'customers.get',

@@ -5,10 +5,16 @@ import { getStoredCustomer, requireDealer } from '../customer-records.js';
 import { forbidden, type OperationScope } from '../operation.js';
 import { queryAll, readWholeStream } from '../reads.js';
 import type { CrmTx } from '../runtime.js';
+import { appendToStreams } from '../stream-appends.js';
 
 /** The stream of a member's ledger account: one per program and account (member, or household when pooled). Internal to the facade. */
 export function ledgerStreamId(program: LoyaltyProgram, member: Pick<LoyaltyMember, 'id' | 'householdId'>): string {
   return boundedId('ledger', `${program.id}/${loyaltyAccountId(program, member)}`);
+}
+
+/** The latest instant a ledger's entries are dated or were recorded at, epoch ms (0 for an empty ledger). Internal to the facade. */
+export function latestRecorded(entries: readonly LedgerEntry[]): number {
+  return entries.reduce((max, entry) => Math.max(max, entry.at.getTime(), entry.recordedAt.getTime()), 0);
 }
 
 /** A ledger as read inside a transaction: its entries and the stream version they came at. Internal to the facade. */
@@ -31,15 +37,7 @@ export async function loadLedger(tx: CrmTx, tenantId: string, streamId: string):
  * the facade.
  */
 export async function appendLedger(tx: CrmTx, tenantId: string, streamId: string, result: LoyaltyWriteResult, readVersion: number): Promise<void> {
-  let version = readVersion;
-  for (let i = 0; i < result.entries.length; i += 1000) {
-    const chunk = result.entries.slice(i, i + 1000);
-    await tx.append(tenantId, 'loyalty_ledger', streamId, chunk, {
-      expectedVersion: version,
-      ...(i === 0 ? { idempotencyKey: boundedId('ledger', result.idempotencyKey) } : {}),
-    });
-    version += chunk.length;
-  }
+  await appendToStreams(tx, tenantId, 'loyalty_ledger', [{ streamId, payloads: result.entries, expectedVersion: readVersion, idempotencyKey: boundedId('ledger', result.idempotencyKey) }]);
 }
 
 /** A member with its program and ledger stream, checked against the actor's dealer. Internal to the facade. */

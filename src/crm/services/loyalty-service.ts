@@ -19,28 +19,29 @@ import {
   type LoyaltyTierStatus,
   type LoyaltyWriteResult,
 } from '../../loyalty/index.js';
-import { checkLive, openStoredCustomer, requireStoredCustomer } from '../customer-records.js';
+import type { CrmBulkSource } from '../bulk-items.js';
+import { bulkEnvelopeShape, defineBulkMethod } from '../bulk-operation.js';
+import { checkLive, openStoredCustomer, requireLiveCustomers, requireStoredCustomer } from '../customer-records.js';
 import { defineMethod, staleRequest, type CrmMethod, type OperationScope } from '../operation.js';
 import type { CrmRuntime, CrmTx } from '../runtime.js';
-import { appendLedger, householdMembers, loadLedger, requireMember, type LoadedMember } from './loyalty-ledger.js';
+import { appendLedger, householdMembers, latestRecorded, loadLedger, requireMember, type LoadedMember } from './loyalty-ledger.js';
 import { definedOnly } from '../defined-only.js';
 
 const Key = IdSchema;
 const MemberRef = { memberId: IdSchema };
 
-/** Input of `loyalty.enroll`: the member (without birthday: the facade reads it from the customer when a birthday bonus needs it). */
-export const CrmEnrollMemberInputSchema = z.strictObject({
-  idempotencyKey: Key,
-  member: z.strictObject({
-    id: IdSchema,
-    programId: IdSchema,
-    customerId: IdSchema,
-    joinedAt: InstantSchema.optional(),
-    householdId: IdSchema.optional(),
-    tierOverrides: z.array(LoyaltyTierOverrideSchema).default([]),
-    metadata: MetadataSchema.optional(),
-  }),
+/** A member to enrol: without birthday (the facade reads it from the customer when a birthday bonus needs it); `joinedAt` defaults to now. */
+export const CrmLoyaltyEnrollmentSchema = z.strictObject({
+  id: IdSchema,
+  programId: IdSchema,
+  customerId: IdSchema,
+  joinedAt: InstantSchema.optional(),
+  householdId: IdSchema.optional(),
+  tierOverrides: z.array(LoyaltyTierOverrideSchema).default([]),
+  metadata: MetadataSchema.optional(),
 });
+/** Input of `loyalty.enroll`: the member (see {@link CrmLoyaltyEnrollmentSchema}). */
+export const CrmEnrollMemberInputSchema = z.strictObject({ idempotencyKey: Key, member: CrmLoyaltyEnrollmentSchema });
 /** Input of `loyalty.accrue`: a bonus event (welcome, birthday, referral) or a transaction already recorded elsewhere. */
 export const CrmAccrueInputSchema = z.strictObject({ idempotencyKey: Key, ...MemberRef, event: LoyaltyAccrualEventSchema });
 /** Input of `loyalty.redeem`: a reward of the catalogue or a number of points; the ledger key is the idempotency key. */
@@ -87,6 +88,19 @@ export const CrmMemberStatusInputSchema = z.strictObject({ ...MemberRef, asOf: I
 
 /** Input of `loyalty.enroll`, as accepted. */
 export type CrmEnrollMemberInput = z.input<typeof CrmEnrollMemberInputSchema>;
+/** A member to enrol, as accepted; see {@link CrmLoyaltyEnrollmentSchema}. */
+export type CrmLoyaltyEnrollmentInput = z.input<typeof CrmLoyaltyEnrollmentSchema>;
+
+/**
+ * Input of `loyalty.enrollMany`: many members to enrol (an array, or an
+ * iterable read a batch at a time), `batchSize` to a storage transaction
+ * (default 250, at most 1000).
+ */
+export interface CrmEnrollMembersInput {
+  readonly idempotencyKey: string;
+  readonly members: CrmBulkSource<CrmLoyaltyEnrollmentInput>;
+  readonly batchSize?: number;
+}
 /** Input of `loyalty.accrue`, as accepted. */
 export type CrmAccrueInput = z.input<typeof CrmAccrueInputSchema>;
 /** Input of `loyalty.redeem`, as accepted. */
@@ -110,6 +124,14 @@ export interface CrmEnrollAnswer {
   readonly version: number;
 }
 
+/** What `loyalty.enrollMany` returns: counts over every batch of the call. */
+export interface CrmEnrollManyAnswer {
+  /** Storage transactions the call was written in. */
+  readonly batches: number;
+  /** Members enrolled. */
+  readonly members: number;
+}
+
 /** What a ledger write returns: the points it moved and the balance right after. */
 export interface CrmLedgerWriteAnswer {
   readonly memberId: string;
@@ -131,6 +153,8 @@ export interface CrmLedgerWriteAnswer {
 export interface CrmLoyaltyService {
   /** Enrols a customer in a program. Needs `loyalty.write`. */
   readonly enroll: CrmMethod<CrmEnrollMemberInput, CrmEnrollAnswer>;
+  /** Enrols many customers, a batch to a storage transaction; replayed or resumed by its idempotency key. Needs `loyalty.write`. */
+  readonly enrollMany: CrmMethod<CrmEnrollMembersInput, CrmEnrollManyAnswer>;
   /** Credits a bonus or a transaction. Needs `loyalty.write`. */
   readonly accrue: CrmMethod<CrmAccrueInput, CrmLedgerWriteAnswer>;
   /** Spends points: never more than available, even under concurrency. Needs `loyalty.write`. */
@@ -155,11 +179,6 @@ async function memberWithBirthday(scope: OperationScope<unknown>, tx: CrmTx, mem
   checkLive(found.record);
   const customer = await openStoredCustomer(scope, tx, found.record);
   return customer.birthday === undefined ? member : { ...member, birthday: customer.birthday };
-}
-
-/** The latest instant a ledger's entries are dated or were recorded at, epoch ms (0 for an empty ledger). */
-function latestRecorded(entries: readonly LedgerEntry[]): number {
-  return entries.reduce((max, entry) => Math.max(max, entry.at.getTime(), entry.recordedAt.getTime()), 0);
 }
 
 /** The instant a read without `asOf` is made at: now, or the ledger's latest entry when live writes were dated past a clock that stood still. */
@@ -262,33 +281,67 @@ function ledgerRead<I extends { readonly memberId: string; readonly asOf?: Date 
   });
 }
 
+/**
+ * Enrols up to 1000 members: their customers must exist, be the actor's to
+ * see and be live; no member may exist yet (a `VERSION_CONFLICT` naming the
+ * first that does, nothing written); `joinedAt` defaults to now. One read of
+ * the customers, one of the members, one write. Internal to the facade.
+ */
+async function enrollMembers(scope: OperationScope<unknown>, tx: CrmTx, members: readonly z.output<typeof CrmLoyaltyEnrollmentSchema>[]) {
+  const { tenantId, now } = scope;
+  if (members.length === 0) return [];
+  await requireLiveCustomers(scope, tx, members.map((member) => member.customerId));
+  const existing = await tx.getMany(tenantId, 'loyalty_members', members.map((member) => member.id));
+  existing.forEach((found, index) => {
+    if (found === null) return;
+    const id = members[index]!.id;
+    throw staleRequest(`loyalty member ${id} already exists; nothing was written`, { collection: 'loyalty_members', id, expectedVersion: 0, actualVersion: found.version });
+  });
+  return tx.putMany(tenantId, 'loyalty_members', members.map((member) => ({ record: { ...member, joinedAt: member.joinedAt ?? now }, expectedVersion: 0 })));
+}
+
 /** The loyalty methods of a facade. Internal to the facade. */
 export function createLoyaltyService(rt: CrmRuntime): CrmLoyaltyService {
-  const enrollInput = CrmEnrollMemberInputSchema.superRefine((input, ctx) => {
-    if (!rt.programs.has(input.member.programId)) {
-      ctx.addIssue({ code: 'custom', path: ['member', 'programId'], message: `expected one of the facade's programs (${[...rt.programs.keys()].join(', ') || 'none'}), got ${JSON.stringify(input.member.programId)}` });
+  const enrollment = CrmLoyaltyEnrollmentSchema.superRefine((member, ctx) => {
+    if (!rt.programs.has(member.programId)) {
+      ctx.addIssue({ code: 'custom', path: ['programId'], message: `expected one of the facade's programs (${[...rt.programs.keys()].join(', ') || 'none'}), got ${JSON.stringify(member.programId)}` });
     }
   });
   return {
     enroll: defineMethod(rt, {
       name: 'loyalty.enroll',
       permission: 'loyalty.write',
-      input: enrollInput,
+      input: z.strictObject({ idempotencyKey: Key, member: enrollment }),
       write: true,
       event: 'crm.loyalty.enrolled',
       customerIdsOf: (input) => [input.member.customerId],
       async run(scope) {
-        const { tx, input, tenantId, now } = scope;
-        const found = await requireStoredCustomer(scope, tx, input.member.customerId);
-        checkLive(found.record);
-        const existing = await tx.get(tenantId, 'loyalty_members', input.member.id);
-        if (existing !== null) {
-          throw staleRequest(`loyalty member ${input.member.id} already exists; nothing was written`, { collection: 'loyalty_members', id: input.member.id, expectedVersion: 0, actualVersion: existing.version });
-        }
-        const member = { ...input.member, joinedAt: input.member.joinedAt ?? now };
-        const written = await tx.put(tenantId, 'loyalty_members', member, { expectedVersion: 0 });
-        const answer: CrmEnrollAnswer = { memberId: member.id, programId: member.programId, customerId: member.customerId, version: written.version };
+        const [written] = await enrollMembers(scope, scope.tx, [scope.input.member]);
+        const member = written!.record;
+        const answer: CrmEnrollAnswer = { memberId: member.id, programId: member.programId, customerId: member.customerId, version: written!.version };
         return { answer, audit: { customerIds: [member.customerId], details: { memberId: member.id } }, event: { ...answer } };
+      },
+    }),
+
+    enrollMany: defineBulkMethod(rt, {
+      name: 'loyalty.enrollMany',
+      permission: 'loyalty.write',
+      event: 'crm.loyalty.batch_enrolled',
+      envelope: z.strictObject(bulkEnvelopeShape),
+      items: { field: 'members', noun: 'member', schema: enrollment, identity: (member) => member.id },
+      customerIdsOf: (members) => members.map((member) => member.customerId),
+      async run(scope) {
+        const written = await enrollMembers(scope, scope.tx, scope.items);
+        const customerIds = written.map((item) => item.record.customerId);
+        return {
+          answer: { members: written.length },
+          audit: { customerIds, details: { members: written.length } },
+          event: { customerIds, memberIds: written.map((item) => item.record.id) },
+        };
+      },
+      summary: {
+        empty: { batches: 0, members: 0 } satisfies CrmEnrollManyAnswer,
+        add: (sum: CrmEnrollManyAnswer, batch: Omit<CrmEnrollManyAnswer, 'batches'>): CrmEnrollManyAnswer => ({ batches: sum.batches + 1, members: sum.members + batch.members }),
       },
     }),
 

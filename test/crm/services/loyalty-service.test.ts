@@ -93,3 +93,61 @@ describe('loyalty through the facade', () => {
     await expect(crm.loyalty.balance(contexts(tenantId).staff('D-1', 'loyalty_administration'), { memberId: 'M-9' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
+
+describe('loyalty.enrollMany', () => {
+  test('enrols many members in batches, writing the very records enroll writes one by one', async () => {
+    const { crm, loyalty, storage, tenantId } = await group();
+    const members = [
+      { id: 'M-2', programId: 'club', customerId: 'C-2' },
+      { id: 'M-3', programId: 'club', customerId: 'P-1', joinedAt: '2024-05-01T00:00:00+08:00', householdId: 'H-9' },
+      { id: 'M-4', programId: 'club', customerId: 'C-2', tierOverrides: [{ tierId: 'gold', from: '2024-01-01T00:00:00+08:00', until: '2025-01-01T00:00:00+08:00', reason: 'status match', actor: 'U-7' }] },
+    ];
+    expect(await crm.loyalty.enrollMany(loyalty, { idempotencyKey: 'members', members, batchSize: 2 })).toEqual({ batches: 2, members: 3 });
+    const one = await group();
+    for (const [i, member] of members.entries()) await one.crm.loyalty.enroll(one.loyalty, { idempotencyKey: `m-${i}`, member });
+    for (const member of members) {
+      const many = await storage.get(tenantId, 'loyalty_members', member.id);
+      expect(many).toEqual(await one.storage.get(one.tenantId, 'loyalty_members', member.id));
+    }
+    // joinedAt defaults to now (the clock stands at 2024-06-01 10:00 Shanghai).
+    expect((await storage.get(tenantId, 'loyalty_members', 'M-2'))!.record.joinedAt).toEqual(new Date('2024-06-01T10:00:00+08:00'));
+    const entries = (await auditChain(storage, tenantId)).filter((entry) => entry.action === 'loyalty.enrollMany');
+    expect(entries.map((entry) => [entry.customerIds, entry.details])).toEqual([
+      [['C-2', 'P-1'], { members: 2, batch: 0, items: 2 }],
+      [['C-2'], { members: 1, batch: 1, items: 1 }],
+    ]);
+  });
+
+  test('a member that exists already makes its batch a VERSION_CONFLICT that writes nothing', async () => {
+    const { crm, loyalty, storage, tenantId } = await group();
+    await expect(
+      crm.loyalty.enrollMany(loyalty, { idempotencyKey: 'members', members: [{ id: 'M-2', programId: 'club', customerId: 'C-2' }, { id: 'M-1', programId: 'club', customerId: 'C-1' }] }),
+    ).rejects.toMatchObject({ code: 'VERSION_CONFLICT', details: { id: 'M-1', actualVersion: 1 } });
+    expect(await storage.get(tenantId, 'loyalty_members', 'M-2')).toBeNull();
+  });
+
+  test('an unknown program or a repeated member is a ValidationError at its input path before storage is touched', async () => {
+    const { crm, loyalty, storage, tenantId } = await group();
+    const before = await storage.streamVersion(tenantId, 'audit_log', 'chain');
+    const error = await crm.loyalty
+      .enrollMany(loyalty, {
+        idempotencyKey: 'members',
+        members: [
+          { id: 'M-2', programId: 'club', customerId: 'C-2' },
+          { id: 'M-3', programId: 'gold-club', customerId: 'P-1' },
+          { id: 'M-2', programId: 'club', customerId: 'C-2' },
+        ],
+      })
+      .catch((caught: unknown) => caught);
+    expect((error as { issues: { path: string }[] }).issues.map((issue) => issue.path)).toEqual(['input.members[1].programId', 'input.members[2]']);
+    expect(await storage.streamVersion(tenantId, 'audit_log', 'chain')).toBe(before);
+  });
+
+  test('a dealer’s staff cannot enrol another dealer’s customers', async () => {
+    const { crm, ctx, storage, tenantId } = await group();
+    await expect(
+      crm.loyalty.enrollMany(ctx.staff('D-1', 'loyalty_administration'), { idempotencyKey: 'members', members: [{ id: 'M-2', programId: 'club', customerId: 'C-2' }, { id: 'M-3', programId: 'club', customerId: 'C-3' }] }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN', details: { customerIds: ['C-3'] } });
+    expect(await storage.get(tenantId, 'loyalty_members', 'M-2')).toBeNull();
+  });
+});

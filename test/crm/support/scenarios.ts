@@ -1,4 +1,5 @@
-import type { Crm, CrmCallContext, CrmFacadeStorage } from 'dealer-crm/crm';
+import { createMemoryStorage } from 'dealer-crm/adapters/memory';
+import { crmStorageRegistry, type Crm, type CrmCallContext, type CrmFacadeStorage } from 'dealer-crm/crm';
 import { contexts, customerInput, freshTenant, keyRing, makeCrm, repairOrder, testClock, type TestClock } from './fixtures.js';
 
 /**
@@ -39,6 +40,15 @@ export async function groupSetup(crm: Crm, tenantId: string): Promise<void> {
     complaint: { caseId: 'K-1', eventId: 'K-1-e0', at: '2024-05-31T09:00:00+08:00', dealerId: 'D-1', customerId: 'C-1', channel: 'walk_in', severity: 'complex', category: 'service_quality', subject: '王芳投诉保养后异响' },
   });
   await crm.jobs.segmentation(ctx.manager('D-1', 'analytics'), { idempotencyKey: 'setup-segments' });
+}
+
+/** A fresh tenant on a memory storage holding the group of {@link groupSetup}, and its facade. */
+export async function groupOnMemory() {
+  const tenantId = freshTenant();
+  const storage = createMemoryStorage({ registry: crmStorageRegistry });
+  const crm = makeCrm(storage);
+  await groupSetup(crm, tenantId);
+  return { tenantId, storage, crm, ctx: contexts(tenantId) };
 }
 
 /** One call of a facade method on the group of {@link groupSetup}: which method, by whom, with what. */
@@ -114,6 +124,15 @@ export function scenarios(): Scenario[] {
   const write = (method: string, context: Scenario['context'], input: Scenario['input'], extra: Partial<Scenario> = {}): Scenario => ({ method, context, input, write: true, ...extra });
   return [
     write('customers.upsert', staff, { idempotencyKey: 'u-1', customer: customerInput('C-1', { name: '王芳芳', updatedAt: '2024-06-01T10:00:00+08:00' }) }),
+    write('customers.import', staff, {
+      idempotencyKey: 'import-1',
+      customers: [
+        customerInput('N-1', { idNumber: undefined, contactPoints: [{ kind: 'mobile', value: '13600000001' }] }),
+        customerInput('N-2', { name: '赵敏', familyName: '赵', givenName: '敏', idNumber: undefined, contactPoints: [{ kind: 'mobile', value: '13600000002' }, { kind: 'email', value: 'zhao.min@example.cn' }] }),
+        customerInput('C-1', { name: '王芳芳', updatedAt: '2024-06-01T10:00:00+08:00' }),
+      ],
+    }),
+    read('customers.list', staff, { limit: 10 }),
     read('customers.get', staff, { customerId: 'C-1' }),
     read('customers.findByMobile', staff, { mobile: '138 1234 5678' }),
     read('customers.findByIdNumber', staff, { idNumber: '110105491231002' }),
@@ -134,7 +153,18 @@ export function scenarios(): Scenario[] {
     write('vehicles.recordOwnership', as((ctx) => ctx.staff('D-1', 'sales')), { idempotencyKey: 'o-2', ownership: { id: 'O-2', customerId: 'C-2', vehicleId: 'V-1', role: 'owner', from: '2024-05-15T00:00:00+08:00' } }),
     read('vehicles.get', service, { vehicleId: 'V-1' }),
     write('transactions.record', service, { idempotencyKey: 'ro-9', transaction: repairOrder('RO-9', 'C-1', '2024-05-20T10:00:00+08:00') }),
+    write('transactions.recordMany', service, {
+      idempotencyKey: 'ros-1',
+      transactions: [repairOrder('RO-10', 'C-1', '2024-05-21T10:00:00+08:00'), repairOrder('RO-11', 'C-2', '2024-05-22T10:00:00+08:00', 10_000, 20_000), repairOrder('RO-12', 'C-1', '2024-05-23T10:00:00+08:00')],
+    }),
     write('loyalty.enroll', loyalty, { idempotencyKey: 'm-2', member: { id: 'M-2', programId: 'club', customerId: 'C-2' } }),
+    write('loyalty.enrollMany', loyalty, {
+      idempotencyKey: 'members-1',
+      members: [
+        { id: 'M-2', programId: 'club', customerId: 'C-2' },
+        { id: 'M-3', programId: 'club', customerId: 'P-1', joinedAt: '2024-05-01T00:00:00+08:00' },
+      ],
+    }),
     write('loyalty.accrue', loyalty, { idempotencyKey: 'bday', memberId: 'M-1', event: { type: 'birthday', at: '2024-06-01T09:00:00+08:00' } }),
     write('loyalty.redeem', loyalty, { idempotencyKey: 'POS-1', memberId: 'M-1', points: 500 }),
     write('loyalty.reverse', loyalty, { idempotencyKey: 'refund-ro0', memberId: 'M-1', targetKey: 'transaction:RO-0', reason: 'RO-0 refunded' }),
