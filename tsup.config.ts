@@ -21,22 +21,40 @@ export const entries = {
   'crm/index': 'src/crm/index.ts',
 } as const;
 
-export default defineConfig({
-  entry: entries,
-  format: ['esm', 'cjs'],
-  // Shared chunks in both formats, so that `CrmError` is one class whichever
-  // subpath a caller imports it through (instanceof keeps working).
-  splitting: true,
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  platform: 'neutral',
-  treeshake: true,
-  // ky is ESM-only; bundling it keeps the CommonJS build of the HTTP adapter
-  // loadable on every Node 20 release, and spares users an install.
-  noExternal: ['ky'],
-  outExtension({ format }) {
-    return { js: format === 'cjs' ? '.cjs' : '.js' };
+export default defineConfig([
+  {
+    entry: entries,
+    format: ['esm', 'cjs'],
+    // Shared chunks in both formats, so that `CrmError` is one class whichever
+    // subpath a caller imports it through (instanceof keeps working).
+    splitting: true,
+    dts: true,
+    sourcemap: true,
+    clean: false, // the build script empties dist once for both configs
+    target: 'node20',
+    platform: 'neutral',
+    treeshake: true,
+    // ky is ESM-only; bundling it keeps the CommonJS build of the HTTP adapter
+    // loadable on every Node 20 release, and spares users an install.
+    noExternal: ['ky'],
+    outExtension({ format }) {
+      return { js: format === 'cjs' ? '.cjs' : '.js' };
+    },
   },
-});
+  {
+    // The `dealer-crm` command (package.json "bin"): Node only, ESM, one file
+    // plus shared chunks; not a subpath of the library.
+    entry: ['src/cli/bin.ts'],
+    outDir: 'dist/cli',
+    format: ['esm'],
+    platform: 'node',
+    target: 'node20',
+    splitting: true,
+    dts: false,
+    sourcemap: true,
+    clean: false,
+    treeshake: true,
+    noExternal: ['ky'],
+    banner: { js: '#!/usr/bin/env node' },
+  },
+]);
