@@ -168,6 +168,8 @@ export {
   type CrmRetentionJobInput,
   type CrmSegmentationReport,
   type CrmRetentionReport,
+  type CrmRetentionVisitModelReport,
+  type CrmRetentionSpendModelReport,
   type CrmJobService,
 } from './services/job-service.js';
 export {

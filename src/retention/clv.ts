@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parse, ValidationError, type ValidationIssue } from '../core/index.js';
 import { bgNbdForecaster, type BgNbdFit } from './bg-nbd.js';
 import type { VisitForecaster } from './forecast.js';
-import { expectedSpend, gammaGammaParamsOf, spendIssues, type GammaGammaFit, type GammaGammaParameters, type SpendHistory } from './gamma-gamma.js';
+import { expectedSpendOf, gammaGammaParamsOf, spendIssues, type GammaGammaFit, type GammaGammaParameters, type ObservedMeanSpend, type SpendHistory } from './gamma-gamma.js';
 import { packHistories, type VisitHistory } from './history.js';
 import { paretoNbdForecaster, type ParetoNbdFit } from './pareto-nbd.js';
 
@@ -46,7 +46,8 @@ export interface CustomerLifetimeValue {
 /**
  * Customer lifetime value per customer: a visit model (BG/NBD or Pareto/NBD)
  * forecasts the expected visits in each period of the horizon, the
- * Gamma-Gamma model the spend per visit; each period's expected visits ×
+ * Gamma-Gamma model (or, where it cannot be fitted, the customers' observed
+ * means: {@link observedMeanSpend}) the spend per visit; each period's expected visits ×
  * spend × margin are discounted by `(1 + discountRate)^k` for period `k`.
  *
  * `CLV = margin · E[spend] · Σₖ (E[Y(tₖ)] − E[Y(tₖ₋₁)]) / (1 + d)^k`, `tₖ = min(k·periodLength, horizon)`.
@@ -57,13 +58,13 @@ export interface CustomerLifetimeValue {
  */
 export function customerLifetimeValue(
   visitModel: BgNbdFit | ParetoNbdFit,
-  spendModel: GammaGammaFit | GammaGammaParameters,
+  spendModel: GammaGammaFit | GammaGammaParameters | ObservedMeanSpend,
   customers: readonly CustomerValueInput[],
   options: CustomerLifetimeValueOptions,
 ): CustomerLifetimeValue[] {
   const { horizon, periodLength, discountRate, marginRate } = parse(CustomerLifetimeValueOptionsSchema, options, { label: 'CLV options', path: 'options' });
   const forecaster = visitForecasterOf(visitModel);
-  const spendParams = gammaGammaParamsOf(spendModel);
+  const spendParams = spendModelOf(spendModel);
   const columns = packHistories(customers, 'customers');
   const issues: ValidationIssue[] = [];
   for (let i = 0; i < customers.length && issues.length < 20; i++) spendIssues(customers[i]!, `customers[${i}]`, issues);
@@ -92,7 +93,7 @@ export function customerLifetimeValue(
   }
   return customers.map((customer, i) => {
     const g = columns.rowOf[i]!;
-    const spend = expectedSpend(spendParams, customer.frequency, customer.meanRepeatSpendMinor);
+    const spend = expectedSpendOf(spendParams, customer.frequency, customer.meanRepeatSpendMinor);
     return {
       ...(customer.customerId === undefined ? {} : { customerId: customer.customerId }),
       probabilityAlive: alive[g]!,
@@ -101,6 +102,17 @@ export function customerLifetimeValue(
       clvMinor: Math.round(marginRate * spend * discounted[g]!),
     };
   });
+}
+
+function spendModelOf(model: GammaGammaFit | GammaGammaParameters | ObservedMeanSpend): GammaGammaParameters | ObservedMeanSpend {
+  if (typeof model === 'object' && model !== null && 'model' in model && model.model === 'observed-mean-spend') {
+    const base = model.baseMeanSpendMinor;
+    if (!(typeof base === 'number' && Number.isFinite(base) && base > 0)) {
+      throw new ValidationError([{ path: 'spendModel.baseMeanSpendMinor', message: `the base's mean spend must be a positive finite number of minor units, got ${String(base)}` }]);
+    }
+    return model;
+  }
+  return gammaGammaParamsOf(model as GammaGammaFit | GammaGammaParameters);
 }
 
 function visitForecasterOf(model: BgNbdFit | ParetoNbdFit): VisitForecaster {

@@ -8,9 +8,15 @@ import { hessianFromGradient, invertPositiveDefinite, minimizeQuasiNewton, type 
 export interface RetentionFitOptions<P> {
   /**
    * L2 penalty coefficient, as lifetimes' `penalizer_coef`: the fit minimises
-   * `-LL / N + penalty · Σ θ²` over the natural parameters θ. Default 0 (plain
-   * maximum likelihood). Standard errors then come from the penalised
-   * objective's curvature.
+   * `-LL / N + penalty · Σ (θ / s)²` over the natural parameters θ, where `s`
+   * is 1 for a dimensionless parameter and, for a parameter measured in the
+   * data's unit, a scale of the data: Gamma-Gamma's `gamma` is penalised
+   * relative to the mean repeat spend (`penalty · (p² + q² + (γ/m̄)²)`), so
+   * that the penalty means the same in fen, yuan or dollars. (lifetimes
+   * penalises γ itself, which in minor units — γ of the order of the spend —
+   * crushes it.) The visit models penalise their parameters as lifetimes does.
+   * Default 0 (plain maximum likelihood). Standard errors then come from the
+   * penalised objective's curvature.
    */
   readonly penalty?: number;
   /** Starting values for some or all parameters (positive); sensible data-based values otherwise. */
@@ -66,6 +72,13 @@ export interface LikelihoodSpec<K extends string> {
   readonly distinctHistories: number;
   /** Data-based starting values. */
   readonly start: Readonly<Record<K, number>>;
+  /**
+   * The size of parameters measured in the data's unit (e.g. Gamma-Gamma's γ,
+   * a rate on the spend scale: the mean spend); others are 1. The penalty
+   * and the runaway check see `param / scale`, so a fit on data in another
+   * unit gives the same estimates, rescaled.
+   */
+  readonly scale?: Readonly<Partial<Record<K, number>>>;
 }
 
 /** The result of {@link maximizeLikelihood}. */
@@ -74,7 +87,7 @@ export interface LikelihoodFit<K extends string> extends RetentionFitDiagnostics
   readonly standardErrors: Readonly<Record<K, number>> | null;
 }
 
-/** Parameters whose log runs past this are reported as not identified. */
+/** Parameters whose log (relative to their scale) runs past this are reported as not identified. */
 const LOG_PARAMETER_LIMIT = 20;
 /** A failed fit names the parameters whose log moved further than this from the start (a factor 10⁴). */
 const DRIFT_LIMIT = Math.log(1e4);
@@ -115,6 +128,11 @@ export function maximizeLikelihood<K extends string>(spec: LikelihoodSpec<K>, op
   }
 
   const k = spec.names.length;
+  const logScale = spec.names.map((name) => {
+    const scale = spec.scale?.[name] ?? 1;
+    if (!(Number.isFinite(scale) && scale > 0)) throw new RangeError(`${spec.model}: the scale of ${name} must be a positive finite number, got ${scale}`);
+    return Math.log(scale);
+  });
   const natural = new Float64Array(k);
   const gradient = new Float64Array(k);
   const n = spec.customers;
@@ -123,9 +141,10 @@ export function maximizeLikelihood<K extends string>(spec: LikelihoodSpec<K>, op
     const ll = spec.logLikelihood(natural, gradient);
     let value = -ll / n;
     for (let i = 0; i < k; i++) {
-      const p = natural[i]!;
-      value += penalty * p * p;
-      out[i] = (-gradient[i]! * p) / n + 2 * penalty * p * p;
+      // The penalty is on the parameter relative to its scale: exp(θᵢ − log sᵢ).
+      const relative = Math.exp(theta[i]! - logScale[i]!);
+      value += penalty * relative * relative;
+      out[i] = (-gradient[i]! * natural[i]!) / n + 2 * penalty * relative * relative;
     }
     return value;
   };
@@ -145,11 +164,11 @@ export function maximizeLikelihood<K extends string>(spec: LikelihoodSpec<K>, op
   const params = Object.fromEntries(spec.names.map((name, i) => [name, Math.exp(result.x[i]!)])) as Record<K, number>;
   let converged = result.converged;
   let reason = result.reason;
-  const runaway = spec.names.findIndex((_, i) => !(Math.abs(result.x[i]!) < LOG_PARAMETER_LIMIT));
+  const runaway = spec.names.findIndex((_, i) => !(Math.abs(result.x[i]! - logScale[i]!) < LOG_PARAMETER_LIMIT));
   if (runaway >= 0) {
     converged = false;
     const name = spec.names[runaway]!;
-    reason = `parameter ${name} ran to ${params[name]} (towards ${result.x[runaway]! > 0 ? 'infinity' : 'zero'}): the data do not identify it`;
+    reason = `parameter ${name} ran to ${params[name]} (towards ${result.x[runaway]! > logScale[runaway]! ? 'infinity' : 'zero'}): the data do not identify it`;
   }
   if (!converged) {
     // Name the parameters that ran far from their start: the usual cause is a likelihood that keeps

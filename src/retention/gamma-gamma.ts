@@ -40,7 +40,11 @@ export interface GammaGammaFit extends RetentionFitDiagnostics {
   readonly frequencySpendCorrelation: number;
 }
 
-/** Options for {@link fitGammaGamma}. */
+/**
+ * Options for {@link fitGammaGamma}. `initial.gamma` is in minor units, as
+ * the estimate; the `penalty` applies to `p`, `q` and `gamma / m̄` (m̄ the mean
+ * of the repeat buyers' mean spends), so it does not depend on the currency unit.
+ */
 export type GammaGammaFitOptions = RetentionFitOptions<GammaGammaParameters>;
 
 const NAMES = ['p', 'q', 'gamma'] as const;
@@ -74,6 +78,18 @@ export function spendIssues(customer: SpendHistory, path: string, issues: Valida
  * Fits the Gamma-Gamma model by maximum likelihood on the customers with at
  * least one repeat visit (the others carry no spend information and are
  * skipped); customers with the same `(x, mean spend)` are evaluated once.
+ *
+ * The fit is equivariant in the unit of spend: spends × 100 (yuan → fen)
+ * give `gamma` × 100 and the same `p` and `q`, with or without a penalty —
+ * the L2 penalty is `penalty · (p² + q² + (γ/m̄)²)` with m̄ the mean of the
+ * repeat buyers' mean spends, where lifetimes' `penalizer_coef` penalises γ
+ * itself (which, in minor units, forces γ and with it q towards 0).
+ *
+ * A base whose repeat buyers all spend the same (no between-customer
+ * variance) does not identify the model: `p`, `q` and `gamma` run away and
+ * the fit does not converge. Callers that must produce a forecast regardless
+ * can pass `onNonConvergence: 'return'` and fall back on
+ * {@link observedMeanSpend} (as the facade's `jobs.retention` does).
  *
  * @throws {@link ValidationError} for a bad customer (a repeat buyer without a positive mean spend).
  * @throws {@link CrmError} `MODEL_NOT_FITTED` when fewer than two customers
@@ -154,10 +170,71 @@ export function fitGammaGamma(customers: readonly SpendHistory[], options: Gamma
       distinctHistories: rows,
       // Start at p = 1, q = 3 with γ matching the mean spend E[M] = pγ/(q−1).
       start: { p: 1, q: 3, gamma: 2 * meanSpend },
+      // γ is a rate on the spend scale: penalise (and bound) it relative to the mean spend.
+      scale: { gamma: meanSpend },
     },
     options,
   );
   return { model: 'gamma-gamma', ...fit, frequencySpendCorrelation: correlation(xs, ms) };
+}
+
+/**
+ * The plainest spend model: a customer's expected spend per future visit is
+ * the mean of their own repeat visits, or, for a customer without repeat
+ * visits, `baseMeanSpendMinor` — the mean spend of all repeat visits of the
+ * base. No shrinkage towards the population, so a customer with one repeat
+ * visit keeps that visit's spend. The fallback when {@link fitGammaGamma}
+ * cannot be fitted (too few repeat buyers, or spend that does not vary
+ * between customers); {@link customerLifetimeValue} accepts it in place of a fit.
+ */
+export interface ObservedMeanSpend {
+  readonly model: 'observed-mean-spend';
+  /** Mean spend of all repeat visits of the base (Σ x·m̄ / Σ x), minor units, unrounded. */
+  readonly baseMeanSpendMinor: number;
+  /** Customers with at least one repeat visit. */
+  readonly repeatCustomers: number;
+}
+
+/**
+ * The {@link ObservedMeanSpend} model of a base.
+ *
+ * @throws {@link ValidationError} for a bad customer (a repeat buyer without a positive mean spend).
+ * @throws {@link CrmError} `MODEL_NOT_FITTED` when no customer made a repeat visit.
+ * @example
+ * ```ts
+ * observedMeanSpend([{ frequency: 1, meanRepeatSpendMinor: 600 }, { frequency: 3, meanRepeatSpendMinor: 1000 }, { frequency: 0, meanRepeatSpendMinor: null }]);
+ * // { model: 'observed-mean-spend', baseMeanSpendMinor: 900, repeatCustomers: 2 }: (1 · 600 + 3 · 1000) / 4
+ * ```
+ */
+export function observedMeanSpend(customers: readonly SpendHistory[]): ObservedMeanSpend {
+  if (!Array.isArray(customers)) throw new ValidationError([{ path: 'customers', message: 'expected an array' }]);
+  const issues: ValidationIssue[] = [];
+  let visits = 0;
+  let total = 0;
+  let repeatCustomers = 0;
+  customers.forEach((customer, i) => {
+    if (issues.length >= 20) return;
+    const before = issues.length;
+    spendIssues(customer, `customers[${i}]`, issues);
+    if (issues.length === before && customer.frequency > 0) {
+      visits += customer.frequency;
+      total += customer.frequency * customer.meanRepeatSpendMinor!;
+      repeatCustomers += 1;
+    }
+  });
+  if (issues.length > 0) throw new ValidationError(issues, { label: 'spend histories' });
+  if (repeatCustomers === 0) {
+    throw new CrmError('MODEL_NOT_FITTED', `observed mean spend: none of ${customers.length} customers made a repeat visit, so there is no spend to average`, {
+      details: { model: 'observed mean spend', customers: customers.length, repeatBuyers: 0 },
+    });
+  }
+  return { model: 'observed-mean-spend', baseMeanSpendMinor: total / visits, repeatCustomers };
+}
+
+/** The expected spend per future visit under a spend model, minor units, unrounded. @internal */
+export function expectedSpendOf(model: GammaGammaParameters | ObservedMeanSpend, frequency: number, meanSpend: number | null): number {
+  if ('model' in model && model.model === 'observed-mean-spend') return frequency > 0 ? meanSpend! : model.baseMeanSpendMinor;
+  return expectedSpend(model as GammaGammaParameters, frequency, meanSpend);
 }
 
 function correlation(a: readonly number[], b: readonly number[]): number {

@@ -38,6 +38,8 @@ export {
 export {
   fitGammaGamma,
   gammaGammaExpectedSpend,
+  observedMeanSpend,
+  type ObservedMeanSpend,
   type GammaGammaParameters,
   type GammaGammaFit,
   type GammaGammaFitOptions,

@@ -8,6 +8,7 @@ import {
   fitGammaGamma,
   fitParetoNbd,
   gammaGammaExpectedSpend,
+  observedMeanSpend,
   paretoNbdConditionalExpectedVisits,
   type BgNbdFit,
 } from 'dealer-crm/retention';
@@ -80,6 +81,18 @@ describe('customerLifetimeValue', () => {
     );
     expect(loyal!.clvMinor).toBeGreaterThan(10 * silent!.clvMinor);
     expect(loyal!.probabilityAlive).toBeGreaterThan(silent!.probabilityAlive);
+  });
+
+  test('with the observed mean spend, a repeat customer is valued at their own mean, the others at the base mean', () => {
+    const observed = observedMeanSpend(customers);
+    const values = customerLifetimeValue(bg, observed, sample, { horizon: 52, discountRate: 0, marginRate: 0.4 });
+    values.forEach((value, i) => {
+      const c = sample[i]!;
+      const unitSpend = c.frequency > 0 ? c.meanRepeatSpendMinor! : observed.baseMeanSpendMinor;
+      expect(value.expectedSpendMinor).toBe(Math.round(unitSpend));
+      expect(value.clvMinor).toBe(Math.round(0.4 * unitSpend * bgNbdConditionalExpectedVisits(bg, c, 52)));
+    });
+    expect(() => customerLifetimeValue(bg, { ...observed, baseMeanSpendMinor: Number.NaN }, sample, { horizon: 52, discountRate: 0 })).toThrow(ValidationError);
   });
 
   test('rejects bad options, a non-fitted visit model and a repeat buyer without spend', () => {

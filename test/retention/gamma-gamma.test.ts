@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { ValidationError } from 'dealer-crm/core';
-import { fitGammaGamma, gammaGammaExpectedSpend, type SpendHistory } from 'dealer-crm/retention';
+import fc from 'fast-check';
+import { fitGammaGamma, gammaGammaExpectedSpend, observedMeanSpend, type SpendHistory } from 'dealer-crm/retention';
 import { loadCdnow } from './helpers/cdnow.js';
 import { Random } from './helpers/random.js';
 
@@ -28,6 +29,107 @@ describe('fitGammaGamma on the CDNOW sample', () => {
     const dollars = fitGammaGamma(loadCdnow().map((c) => ({ frequency: c.frequency, meanRepeatSpendMinor: c.frequency > 0 ? c.meanRepeatSpend : null })));
     expect(dollars.params.p).toBeCloseTo(fit.params.p, 3);
     expect(dollars.params.q).toBeCloseTo(fit.params.q, 3);
+  });
+});
+
+describe('fitGammaGamma is equivariant in the unit of spend, with or without a penalty', () => {
+  const dollars: SpendHistory[] = loadCdnow().map((c) => ({ frequency: c.frequency, meanRepeatSpendMinor: c.frequency > 0 ? c.meanRepeatSpend : null }));
+  const cents: SpendHistory[] = dollars.map((c) => ({ frequency: c.frequency, meanRepeatSpendMinor: c.meanRepeatSpendMinor === null ? null : c.meanRepeatSpendMinor * 100 }));
+  const relative = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
+
+  test.each([0, 0.001, 0.01, 0.1])('penalty %s: spends × 100 give γ × 100 and the same p and q', (penalty) => {
+    const inDollars = fitGammaGamma(dollars, { penalty });
+    const inCents = fitGammaGamma(cents, { penalty });
+    expect(inDollars.converged).toBe(true);
+    expect(inCents.converged).toBe(true);
+    expect(relative(inCents.params.p, inDollars.params.p)).toBeLessThan(1e-6);
+    expect(relative(inCents.params.q, inDollars.params.q)).toBeLessThan(1e-6);
+    expect(relative(inCents.params.gamma, 100 * inDollars.params.gamma)).toBeLessThan(1e-6);
+    expect(relative(inCents.standardErrors!.gamma, 100 * inDollars.standardErrors!.gamma)).toBeLessThan(1e-4);
+    // The density of a mean spend in cents is a hundredth of that in dollars: LL drops by N · ln 100.
+    expect(inCents.logLikelihood).toBeCloseTo(inDollars.logLikelihood - 946 * Math.log(100), 4);
+  });
+
+  test('without a penalty both reproduce the published p 6.25, q 3.74, γ 15.44 dollars', () => {
+    for (const [spend, unit] of [[dollars, 1], [cents, 100]] as const) {
+      const fit = fitGammaGamma(spend);
+      expect([sig3(fit.params.p), sig3(fit.params.q)]).toEqual([6.25, 3.74]);
+      // 15.448 here; lifetimes prints 15.45, the note 15.44.
+      expect(Math.abs(fit.params.gamma / unit - 15.44)).toBeLessThan(0.01);
+    }
+  });
+
+  test('a small penalty on spend in minor units shrinks the estimates a little, and does not crush γ', () => {
+    // Penalising γ itself (lifetimes' convention) at 0.001 on CDNOW in cents drives γ from 1545 to 12
+    // and q to 0.35 < 1, an infinite population mean spend. Relative to the mean spend it stays sane.
+    const plain = fitGammaGamma(cents);
+    const penalised = fitGammaGamma(cents, { penalty: 0.001 });
+    expect(penalised.converged).toBe(true);
+    expect(penalised.penalty).toBe(0.001);
+    expect(penalised.params.q).toBeGreaterThan(1);
+    expect(penalised.params.gamma).toBeGreaterThan(1000);
+    const mean = ({ p, q, gamma }: { p: number; q: number; gamma: number }) => (p * gamma) / (q - 1);
+    // The population mean spend pγ/(q − 1) moves by less than 5 % ($35.17 → $36.27).
+    expect(relative(mean(penalised.params), mean(plain.params))).toBeLessThan(0.05);
+    // The penalty costs likelihood.
+    expect(penalised.logLikelihood).toBeLessThan(plain.logLikelihood);
+  });
+
+  test('for any unit factor, on a simulated base (property)', () => {
+    const random = new Random(2024);
+    const base: SpendHistory[] = [];
+    for (let i = 0; i < 300; i++) {
+      const nu = random.gamma(5, 20_000);
+      const x = 1 + Math.floor(random.exponential(0.5));
+      let total = 0;
+      for (let k = 0; k < x; k++) total += random.gamma(4, nu);
+      base.push({ frequency: x, meanRepeatSpendMinor: total / x });
+    }
+    fc.assert(
+      fc.property(fc.double({ min: 1e-3, max: 1e4, noNaN: true }), fc.constantFrom(0, 0.001, 0.05), (factor, penalty) => {
+        const reference = fitGammaGamma(base, { penalty });
+        const scaled = fitGammaGamma(
+          base.map((c) => ({ frequency: c.frequency, meanRepeatSpendMinor: c.meanRepeatSpendMinor! * factor })),
+          { penalty },
+        );
+        expect(scaled.converged).toBe(true);
+        expect(relative(scaled.params.p, reference.params.p)).toBeLessThan(1e-5);
+        expect(relative(scaled.params.q, reference.params.q)).toBeLessThan(1e-5);
+        expect(relative(scaled.params.gamma, factor * reference.params.gamma)).toBeLessThan(1e-5);
+      }),
+      { numRuns: 15, seed: 7 },
+    );
+  });
+});
+
+describe('fitGammaGamma on a base whose repeat buyers all spend the same', () => {
+  const same: SpendHistory[] = [1, 2, 3, 1, 2, 4, 0].map((frequency) => ({ frequency, meanRepeatSpendMinor: frequency > 0 ? 80_000 : null }));
+
+  test('does not converge (no between-customer variance identifies the model) and says so', () => {
+    expect(() => fitGammaGamma(same)).toThrow(expect.objectContaining({ code: 'NOT_CONVERGED', message: expect.stringMatching(/the data do not identify it/) }));
+    const fit = fitGammaGamma(same, { onNonConvergence: 'return' });
+    expect(fit.converged).toBe(false);
+    expect(fit.standardErrors).toBeNull();
+  });
+
+  test('the observed mean spend is the fallback: every repeat visit cost 80,000', () => {
+    expect(observedMeanSpend(same)).toEqual({ model: 'observed-mean-spend', baseMeanSpendMinor: 80_000, repeatCustomers: 6 });
+  });
+});
+
+describe('observedMeanSpend', () => {
+  test('is the mean of all repeat visits of the base, Σ x·m̄ / Σ x', () => {
+    const base = [
+      { frequency: 1, meanRepeatSpendMinor: 600 },
+      { frequency: 3, meanRepeatSpendMinor: 1000 },
+      { frequency: 0, meanRepeatSpendMinor: null },
+    ];
+    expect(observedMeanSpend(base)).toEqual({ model: 'observed-mean-spend', baseMeanSpendMinor: 900, repeatCustomers: 2 });
+  });
+
+  test('a base without repeat visits has no spend to average, and a bad customer is named', () => {
+    expect(() => observedMeanSpend([{ frequency: 0, meanRepeatSpendMinor: null }])).toThrow(expect.objectContaining({ code: 'MODEL_NOT_FITTED' }));
+    expect(() => observedMeanSpend([{ frequency: 2, meanRepeatSpendMinor: -5 }])).toThrow(ValidationError);
   });
 });
 

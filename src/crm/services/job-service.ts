@@ -6,8 +6,12 @@ import {
   customerLifetimeValue,
   fitBgNbd,
   fitGammaGamma,
+  observedMeanSpend,
   summarizeTransactions,
+  type BgNbdFit,
+  type CustomerLifetimeValue,
   type CustomerVisitSummary,
+  type GammaGammaFit,
 } from '../../retention/index.js';
 import {
   AbcPolicySchema,
@@ -51,10 +55,30 @@ export const CrmSegmentationJobInputSchema = z.strictObject({
 /**
  * Input of `jobs.retention`: fit BG/NBD and Gamma-Gamma to the service
  * history up to `asOf` (weeks), and write per customer P(alive), expected
- * visits and CLV over `horizonWeeks` (discounted per `periodWeeks` at
- * `discountRate`, valued at `marginRate`; the visit model with a small L2
- * `penalty`) and a churn-risk score into
+ * visits, expected spend per visit and CLV over `horizonWeeks` (discounted
+ * per `periodWeeks` at `discountRate`, valued at `marginRate`; the visit
+ * model with a small L2 `penalty`) and a churn-risk score into
  * `customer_retention`.
+ *
+ * When the models cannot be trusted the job says so in its report
+ * ({@link CrmRetentionReport}) rather than fail a nightly run or publish
+ * garbage:
+ *
+ * - **Spend (Gamma-Gamma).** With fewer than `minRepeatCustomers` repeat
+ *   customers, or when the fit does not converge (typically every repeat
+ *   customer spends the same, so there is no between-customer variance to
+ *   identify the model), or when it gives an infinite mean spend (`q ≤ 1`),
+ *   the job falls back on the observed means: a repeat customer's expected
+ *   spend per visit is the mean of their own repeat visits, a customer
+ *   without repeat visits gets the base's mean repeat-visit spend. The report
+ *   then reads `gammaGamma: { converged: false, fallback: 'observed_mean_spend', reason, … }`.
+ * - **Visits (BG/NBD).** A fit that does not converge but whose estimates
+ *   are finite is used, flagged `bgNbd.converged: false` with the optimiser's
+ *   `reason` (it usually means a parameter ran towards a boundary, where the
+ *   forecasts still have a finite limit). Estimates or forecasts that are not
+ *   finite fail the job with `NOT_CONVERGED`, writing nothing. A base without
+ *   any repeat visit cannot identify a visit rate and fails with
+ *   `MODEL_NOT_FITTED`, as does a base without any history.
  */
 export const CrmRetentionJobInputSchema = z.strictObject({
   idempotencyKey: IdSchema,
@@ -64,8 +88,13 @@ export const CrmRetentionJobInputSchema = z.strictObject({
   periodWeeks: z.number().positive().max(520).default(52 / 12),
   discountRate: z.number().min(0).max(1).default(0),
   marginRate: z.number().min(0).max(1).default(1),
-  /** L2 penalty of the BG/NBD fit (lifetimes' `penalizer_coef`): keeps its estimates finite on a dealer's small base; 0 for plain maximum likelihood. */
+  /** L2 penalty of the BG/NBD fit (lifetimes' `penalizer_coef`): keeps its estimates finite on a dealer's small base; 0 for plain maximum likelihood. The Gamma-Gamma fit is not penalised. */
   penalty: z.number().min(0).max(10).default(0.001),
+  /**
+   * Fewest customers with a repeat visit for the Gamma-Gamma spend fit (three
+   * parameters); below it the job uses the observed mean spend instead. Default 10.
+   */
+  minRepeatCustomers: z.number().int().min(2).max(1_000_000).default(10),
 });
 
 /** Input of `jobs.segmentation`, as accepted. */
@@ -84,14 +113,54 @@ export interface CrmSegmentationReport {
   readonly rfm: Readonly<Record<RfmSegmentName, number>>;
 }
 
+/** How the visit model of `jobs.retention` was fitted. */
+export interface CrmRetentionVisitModelReport {
+  readonly r: number;
+  readonly alpha: number;
+  readonly a: number;
+  readonly b: number;
+  /** Whether the BG/NBD fit converged; `false` means the forecasts come from the optimiser's last (finite) estimates: treat them with care. */
+  readonly converged: boolean;
+  /** Why the optimiser stopped, in words. */
+  readonly reason: string;
+}
+
+/**
+ * How the spend model of `jobs.retention` was fitted: a converged
+ * Gamma-Gamma fit, or the observed-mean fallback with the reason (too few
+ * repeat customers, a fit that did not converge, an infinite mean spend).
+ */
+export type CrmRetentionSpendModelReport =
+  | {
+      readonly converged: true;
+      readonly fallback: null;
+      readonly p: number;
+      readonly q: number;
+      readonly gamma: number;
+      /** Customers with a repeat visit, the ones the fit used. */
+      readonly repeatCustomers: number;
+      /** The model assumes spend does not depend on frequency: near 0 is good. */
+      readonly frequencySpendCorrelation: number;
+    }
+  | {
+      readonly converged: false;
+      /** Expected spend per visit: each customer's own mean repeat spend, or `baseMeanSpendMinor` for customers without repeat visits. */
+      readonly fallback: 'observed_mean_spend';
+      /** Why the Gamma-Gamma fit was not used. */
+      readonly reason: string;
+      readonly repeatCustomers: number;
+      /** Mean spend of all repeat visits of the base, minor units, unrounded. */
+      readonly baseMeanSpendMinor: number;
+    };
+
 /** What the retention job reports (its per-customer results are in `customer_retention`). */
 export interface CrmRetentionReport {
   readonly runId: string;
   readonly asOf: Date;
   /** Customers with a service history up to `asOf`, scored. */
   readonly customers: number;
-  readonly bgNbd: { readonly r: number; readonly alpha: number; readonly a: number; readonly b: number };
-  readonly gammaGamma: { readonly p: number; readonly q: number; readonly gamma: number };
+  readonly bgNbd: CrmRetentionVisitModelReport;
+  readonly gammaGamma: CrmRetentionSpendModelReport;
   readonly churnBands: Readonly<Record<'low' | 'medium' | 'high', number>>;
   readonly totalClvMinor: number;
 }
@@ -158,6 +227,66 @@ async function writeResults<K extends 'customer_segments' | 'customer_retention'
   for (let i = 0; i < records.length; i += 1000) {
     await tx.putMany(tenantId, collection, records.slice(i, i + 1000).map((record) => ({ record })) as never);
   }
+}
+
+/** A BG/NBD fit the job may use: converged or not, its estimates must be finite. */
+function requireFiniteVisitModel(visits: BgNbdFit): void {
+  const { params } = visits;
+  if (![params.r, params.alpha, params.a, params.b].every((value) => Number.isFinite(value) && value > 0)) {
+    throw new CrmError('NOT_CONVERGED', `jobs.retention: the BG/NBD fit did not converge to finite estimates (${visits.reason}); nothing was written`, {
+      details: { model: 'BG/NBD', params, reason: visits.reason, converged: visits.converged },
+    });
+  }
+}
+
+/** Forecasts must be finite numbers before they are written. */
+function requireFiniteValues(visits: BgNbdFit, values: readonly CustomerLifetimeValue[]): void {
+  const bad = values.filter((value) => ![value.probabilityAlive, value.expectedVisits, value.expectedSpendMinor, value.clvMinor].every(Number.isFinite)).length;
+  if (bad > 0) {
+    throw new CrmError(
+      visits.converged ? 'MODEL_NOT_FITTED' : 'NOT_CONVERGED',
+      `jobs.retention: the fitted models give non-finite forecasts for ${bad} of ${values.length} customers${visits.converged ? '' : ` (the BG/NBD fit did not converge: ${visits.reason})`}; nothing was written`,
+      { details: { customers: values.length, nonFinite: bad, params: visits.params, converged: visits.converged } },
+    );
+  }
+}
+
+type ClvOptions = Parameters<typeof customerLifetimeValue>[3];
+
+/**
+ * CLV per customer with the Gamma-Gamma spend model when it can be trusted,
+ * else with the observed mean spend; says which in the report.
+ */
+function valueCustomers(
+  visits: BgNbdFit,
+  summaries: readonly CustomerVisitSummary[],
+  options: ClvOptions,
+  minRepeatCustomers: number,
+): { values: CustomerLifetimeValue[]; gammaGamma: CrmRetentionSpendModelReport } {
+  const observed = observedMeanSpend(summaries);
+  const fallback = (reason: string) => ({
+    values: customerLifetimeValue(visits, observed, summaries, options),
+    gammaGamma: { converged: false, fallback: 'observed_mean_spend', reason, repeatCustomers: observed.repeatCustomers, baseMeanSpendMinor: observed.baseMeanSpendMinor } as const,
+  });
+  if (observed.repeatCustomers < minRepeatCustomers) {
+    return fallback(`${observed.repeatCustomers} customers made a repeat visit; the Gamma-Gamma fit needs at least ${minRepeatCustomers} (minRepeatCustomers)`);
+  }
+  let spend: GammaGammaFit;
+  try {
+    spend = fitGammaGamma(summaries, { onNonConvergence: 'return' });
+  } catch (error) {
+    // Not finite at the start, or too few repeat buyers: the data cannot carry the model.
+    if (error instanceof CrmError && error.code === 'MODEL_NOT_FITTED') return fallback(`the Gamma-Gamma fit cannot be made: ${error.message}`);
+    throw error;
+  }
+  if (!spend.converged) return fallback(`the Gamma-Gamma fit did not converge: ${spend.reason}`);
+  const { p, q, gamma } = spend.params;
+  // The expected spend of a customer without repeat visits is the population mean pγ/(q − 1): infinite for q ≤ 1.
+  if (!(q > 1)) return fallback(`the Gamma-Gamma fit gives an infinite mean spend (q = ${q} ≤ 1)`);
+  return {
+    values: customerLifetimeValue(visits, spend, summaries, options),
+    gammaGamma: { converged: true, fallback: null, p, q, gamma, repeatCustomers: spend.customers, frequencySpendCorrelation: spend.frequencySpendCorrelation },
+  };
 }
 
 /** The job methods of a facade. Internal to the facade. */
@@ -244,9 +373,11 @@ export function createJobService(rt: CrmRuntime): CrmJobService {
           if (record.customerId !== null) openComplaints.set(record.customerId, (openComplaints.get(record.customerId) ?? 0) + 1);
         }
         if (summaries.length === 0) throw new CrmError('MODEL_NOT_FITTED', 'no customer has a transaction up to asOf: there is no history to fit the retention models to', { details: { asOf: asOf.toISOString() } });
-        const visits = fitBgNbd(summaries, { penalty: input.penalty });
-        const spend = fitGammaGamma(summaries);
-        const values = customerLifetimeValue(visits, spend, summaries, { horizon: input.horizonWeeks, periodLength: input.periodWeeks, discountRate: input.discountRate, marginRate: input.marginRate });
+        const visits = fitBgNbd(summaries, { penalty: input.penalty, onNonConvergence: 'return' });
+        requireFiniteVisitModel(visits);
+        const clvOptions = { horizon: input.horizonWeeks, periodLength: input.periodWeeks, discountRate: input.discountRate, marginRate: input.marginRate };
+        const { values, gammaGamma } = valueCustomers(visits, summaries, clvOptions, input.minRepeatCustomers);
+        requireFiniteValues(visits, values);
         const risks = churnRisk(
           summaries.map((summary, index) => ({ customerId: summary.customerId, probabilityAlive: values[index]!.probabilityAlive, openComplaints: openComplaints.get(summary.customerId) ?? 0 })),
           rt.churnRisk,
@@ -280,8 +411,8 @@ export function createJobService(rt: CrmRuntime): CrmJobService {
           runId: requestId,
           asOf,
           customers: summaries.length,
-          bgNbd: { ...visits.params },
-          gammaGamma: { ...spend.params },
+          bgNbd: { ...visits.params, converged: visits.converged, reason: visits.reason },
+          gammaGamma,
           churnBands,
           totalClvMinor,
         };

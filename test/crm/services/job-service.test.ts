@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { createMemoryStorage } from 'dealer-crm/adapters/memory';
 import type { Transaction } from 'dealer-crm/customer';
-import { crmStorageRegistry } from 'dealer-crm/crm';
-import { churnRisk, customerLifetimeValue, defaultChurnRiskPolicy, fitBgNbd, fitGammaGamma, summarizeTransactions } from 'dealer-crm/retention';
-import { contexts, freshTenant, instrumentedMemory, makeCrm } from '../support/fixtures.js';
+import { crmStorageRegistry, type Crm, type CrmFacadeStorage } from 'dealer-crm/crm';
+import { churnRisk, customerLifetimeValue, defaultChurnRiskPolicy, fitBgNbd, fitGammaGamma, observedMeanSpend, summarizeTransactions } from 'dealer-crm/retention';
+import { contexts, customerInput, freshTenant, instrumentedMemory, makeCrm, repairOrder } from '../support/fixtures.js';
 import { groupSetup, serviceHistories } from '../support/scenarios.js';
 
 describe('jobs.segmentation', () => {
@@ -71,7 +71,15 @@ describe('jobs.retention', () => {
     );
 
     expect(report.customers).toBe(customers.length);
-    expect(report.bgNbd).toEqual(visits.params);
+    // A normal base: both fits converged and are reported as such.
+    expect(report.bgNbd).toEqual({ ...visits.params, converged: true, reason: visits.reason });
+    expect(report.gammaGamma).toEqual({
+      converged: true,
+      fallback: null,
+      ...spend.params,
+      repeatCustomers: spend.customers,
+      frequencySpendCorrelation: spend.frequencySpendCorrelation,
+    });
     const stored = new Map((await storage.query(tenantId, 'customer_retention', { limit: 1000 })).items.map((item) => [item.record.customerId, item.record]));
     expect(stored.size).toBe(customers.length);
     customers.forEach((customer, index) => {
@@ -91,4 +99,140 @@ describe('jobs.retention', () => {
     const crm = makeCrm(createMemoryStorage({ registry: crmStorageRegistry }));
     await expect(crm.jobs.retention(contexts(tenantId).analyst(), { idempotencyKey: 'ret' })).rejects.toMatchObject({ code: 'MODEL_NOT_FITTED' });
   });
+
+  test('a tiny base (5 customers) completes, valuing spend at the observed means and saying so', async () => {
+    const { tenantId, storage, crm } = await smallBase(tinyBase);
+    const report = await crm.jobs.retention(contexts(tenantId).analyst(), { idempotencyKey: 'ret-tiny', marginRate: 0.35 });
+    // Base mean of the repeat visits: (2 · 65,000 + 1 · 90,000 + 3 · 36,000) / 6 = 328,000 / 6.
+    expect(report.gammaGamma).toEqual({
+      converged: false,
+      fallback: 'observed_mean_spend',
+      reason: expect.stringMatching(/^3 customers made a repeat visit; the Gamma-Gamma fit needs at least 10/),
+      repeatCustomers: 3,
+      baseMeanSpendMinor: 328_000 / 6,
+    });
+    expect(report.customers).toBe(5);
+    expect(report.bgNbd.converged).toBe(true);
+    const stored = await retentionRecords(storage, tenantId);
+    expect(Object.fromEntries([...stored].map(([id, record]) => [id, record.expectedSpendMinor]))).toEqual({ 'T-0': 65_000, 'T-1': 90_000, 'T-2': 54_667, 'T-3': 36_000, 'T-4': 54_667 });
+    await expectOracleValues(storage, tenantId, report.bgNbd, stored, { marginRate: 0.35 });
+  });
+
+  test('a BG/NBD fit that does not converge but stays finite is used, and flagged with its reason', async () => {
+    const { tenantId, storage, crm } = await smallBase(tinyBase);
+    // Without a penalty the five histories do not pin the dropout: a and b run towards infinity (a/(a+b) fixed).
+    const report = await crm.jobs.retention(contexts(tenantId).analyst(), { idempotencyKey: 'ret-plain', penalty: 0 });
+    expect(report.bgNbd.converged).toBe(false);
+    expect(report.bgNbd.reason).toMatch(/a from .* b from .*: the data hardly identify them/);
+    const stored = await retentionRecords(storage, tenantId);
+    expect(stored.size).toBe(5);
+    for (const record of stored.values()) expect([record.probabilityAlive, record.expectedVisits, record.clvMinor].every(Number.isFinite)).toBe(true);
+    await expectOracleValues(storage, tenantId, report.bgNbd, stored, { marginRate: 1, penalty: 0 });
+  });
+
+  test('a base whose repeat customers all spend the same completes: the Gamma-Gamma fit does not converge, the observed mean is used', async () => {
+    const plans = Array.from({ length: 12 }, (_, c) => ({ id: `H-${c}`, spends: Array.from({ length: 2 + (c % 3) }, () => 60_000), startDay: 7 * c }));
+    // Two one-off customers spent otherwise; a first visit is not a repeat visit, so it does not move the base mean.
+    plans.push({ id: 'H-12', spends: [45_000], startDay: 300 }, { id: 'H-13', spends: [150_000], startDay: 450 });
+    const { tenantId, storage, crm } = await smallBase(plans);
+    const report = await crm.jobs.retention(contexts(tenantId).analyst(), { idempotencyKey: 'ret-same' });
+    expect(report.gammaGamma).toEqual({
+      converged: false,
+      fallback: 'observed_mean_spend',
+      reason: expect.stringMatching(/^the Gamma-Gamma fit did not converge: .*the data do not identify it/),
+      repeatCustomers: 12,
+      baseMeanSpendMinor: 60_000,
+    });
+    expect(report.customers).toBe(14);
+    expect(report.bgNbd.converged).toBe(true);
+    const stored = await retentionRecords(storage, tenantId);
+    expect(stored.size).toBe(14);
+    for (const record of stored.values()) {
+      expect(record.expectedSpendMinor).toBe(60_000);
+      expect(Number.isFinite(record.clvMinor) && Number.isFinite(record.probabilityAlive)).toBe(true);
+    }
+    expect(report.totalClvMinor).toBe([...stored.values()].reduce((sum, record) => sum + record.clvMinor, 0));
+    await expectOracleValues(storage, tenantId, report.bgNbd, stored, { marginRate: 1 });
+  });
+
+  test('the Gamma-Gamma fit is tried on a base below the default minimum when minRepeatCustomers allows it', async () => {
+    const plans = Array.from({ length: 4 }, (_, c) => ({ id: `M-${c}`, spends: [70_000, 70_000, 70_000], startDay: 10 * c }));
+    const { tenantId, crm } = await smallBase(plans);
+    const report = await crm.jobs.retention(contexts(tenantId).analyst(), { idempotencyKey: 'ret-min', minRepeatCustomers: 2 });
+    expect(report.gammaGamma).toMatchObject({ converged: false, fallback: 'observed_mean_spend', reason: expect.stringMatching(/did not converge/), baseMeanSpendMinor: 70_000 });
+  });
+
+  test('a base without any repeat visit cannot identify a visit rate: the job fails and writes nothing', async () => {
+    const { tenantId, storage, crm } = await smallBase([
+      { id: 'O-0', spends: [50_000] },
+      { id: 'O-1', spends: [60_000], startDay: 30 },
+    ]);
+    await expect(crm.jobs.retention(contexts(tenantId).analyst(), { idempotencyKey: 'ret-none' })).rejects.toMatchObject({ code: 'MODEL_NOT_FITTED' });
+    expect((await retentionRecords(storage, tenantId)).size).toBe(0);
+  });
 });
+
+/** Five customers of D-1, three of whom came back. */
+const tinyBase: readonly VisitPlan[] = [
+  // Revenue of each visit, a visit every 100 days from the customer's first (all in distinct weeks).
+  { id: 'T-0', spends: [50_000, 60_000, 70_000] }, // x = 2, repeat mean 65,000
+  { id: 'T-1', spends: [80_000, 90_000] }, // x = 1, 90,000
+  { id: 'T-2', spends: [40_000] }, // no repeat visit
+  { id: 'T-3', spends: [30_000, 30_000, 36_000, 42_000] }, // x = 3, (30,000 + 36,000 + 42,000) / 3 = 36,000
+  { id: 'T-4', spends: [100_000], startDay: 400 }, // no repeat visit
+];
+
+/** A customer of D-1 and the revenue of each of their service visits, 100 days apart from `startDay` (days after 2023-01-02). */
+interface VisitPlan {
+  readonly id: string;
+  readonly spends: readonly number[];
+  readonly startDay?: number;
+}
+
+/** A fresh tenant whose only customers are those planned, each with their repair orders (labour 20,000 + parts). */
+async function smallBase(plans: readonly VisitPlan[]): Promise<{ tenantId: string; storage: CrmFacadeStorage; crm: Crm }> {
+  const tenantId = freshTenant();
+  const storage = createMemoryStorage({ registry: crmStorageRegistry });
+  const crm = makeCrm(storage);
+  const ctx = contexts(tenantId);
+  const start = Date.parse('2023-01-02T10:00:00+08:00');
+  for (const [c, plan] of plans.entries()) {
+    await crm.customers.upsert(ctx.staff(), { idempotencyKey: `setup-${plan.id}`, customer: customerInput(plan.id, { idNumber: undefined, contactPoints: [{ kind: 'mobile', value: `1370000${String(1000 + c)}` }] }) });
+    for (const [v, spend] of plan.spends.entries()) {
+      const at = new Date(start + ((plan.startDay ?? 0) + 100 * v) * 86_400_000).toISOString();
+      await crm.transactions.record(ctx.staff('D-1', 'after_sales'), { idempotencyKey: `setup-${plan.id}-${v}`, transaction: repairOrder(`RO-${plan.id}-${v}`, plan.id, at, 20_000, spend - 20_000), accrueLoyalty: false });
+    }
+  }
+  return { tenantId, storage, crm };
+}
+
+async function retentionRecords(storage: CrmFacadeStorage, tenantId: string) {
+  return new Map((await storage.query(tenantId, 'customer_retention', { limit: 1000 })).items.map((item) => [item.record.customerId, item.record]));
+}
+
+/** The stored values are the retention models' on the same history, with the visit model the job reported and the observed mean spend. */
+async function expectOracleValues(
+  storage: CrmFacadeStorage,
+  tenantId: string,
+  bgNbd: { r: number; alpha: number; a: number; b: number },
+  stored: Awaited<ReturnType<typeof retentionRecords>>,
+  { marginRate, penalty = 0.001 }: { marginRate: number; penalty?: number },
+): Promise<void> {
+  const transactions: Transaction[] = [];
+  for await (const { record } of storage.scan(tenantId, 'customers')) {
+    for await (const entry of storage.iterateStream(tenantId, 'transactions', record.id)) transactions.push(entry.payload);
+  }
+  const { customers } = summarizeTransactions(transactions, { calibrationEnd: new Date('2024-06-01T10:00:00+08:00'), unit: 'week' });
+  const visits = fitBgNbd(customers, { penalty, onNonConvergence: 'return' });
+  expect(visits.params).toEqual({ r: bgNbd.r, alpha: bgNbd.alpha, a: bgNbd.a, b: bgNbd.b });
+  const values = customerLifetimeValue(visits, observedMeanSpend(customers), customers, { horizon: 156, periodLength: 52 / 12, discountRate: 0, marginRate });
+  customers.forEach((customer, index) => {
+    expect(stored.get(customer.customerId)).toMatchObject({
+      frequency: customer.frequency,
+      probabilityAlive: values[index]!.probabilityAlive,
+      expectedVisits: values[index]!.expectedVisits,
+      expectedSpendMinor: values[index]!.expectedSpendMinor,
+      clvMinor: values[index]!.clvMinor,
+    });
+  });
+}
