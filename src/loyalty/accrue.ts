@@ -10,7 +10,7 @@ import { lotDates, lotFor } from './internal/lots.js';
 import { naturalIdentity } from './internal/ledger-index.js';
 import { checkEventTime, replayResult, setupWrite, writeMeta, writeResult, type LoyaltyWriteResult, type WriteSetup } from './internal/operation.js';
 import { makeFact, type ReplayFact } from './internal/replay.js';
-import { checkTransaction } from './internal/transaction-check.js';
+import { checkNestedTransaction } from './internal/transaction-check.js';
 import { TransactionPayloadWriter } from './internal/fingerprint.js';
 import type { FactTemplate, WriteMeta } from './internal/writer.js';
 
@@ -108,8 +108,12 @@ export function accrueMany(
   const prepared = new Array<PreparedAccrual>(events.length);
   const order = new Array<number>(events.length);
   for (let index = 0; index < events.length; index++) {
-    const path = `events[${index}]`;
-    prepared[index] = prepareAccrual(setup, payloads, fastEvent(events[index]!, path), path);
+    const path = eventPath(index);
+    const event = events[index]!;
+    // A plain transaction event (the bulk of an import) goes straight to its fast check, with no event object made.
+    prepared[index] = isPlainTransactionEvent(event)
+      ? prepareTransaction(setup, payloads, fastTransactionOf(event, path), event.key, path)
+      : prepareAccrual(setup, payloads, parse(LoyaltyAccrualEventSchema, event, { path, label: 'accrual event' }), path);
     order[index] = index;
   }
   order.sort((a, b) => prepared[a]!.fact.atMs - prepared[b]!.fact.atMs || a - b);
@@ -124,13 +128,24 @@ export function accrueMany(
   return { entries: written, results };
 }
 
-function fastEvent(event: LoyaltyAccrualEventInput, path: string): LoyaltyAccrualEvent {
-  if (isPlainTransactionEvent(event)) {
-    if (event.key !== undefined) parse(LoyaltyAccrualEventSchema.options[0].shape.key, event.key, { path: `${path}.key` });
-    const transaction = checkTransaction(event.transaction, `${path}.transaction`);
-    return event.key === undefined ? { type: 'transaction', transaction } : { type: 'transaction', key: event.key, transaction };
+/** The checked transaction of a plain transaction event (its key checked too). */
+function fastTransactionOf(event: Extract<LoyaltyAccrualEventInput, { type: 'transaction' }>, path: string): Transaction {
+  if (event.key !== undefined) parse(LoyaltyAccrualEventSchema.options[0].shape.key, event.key, { path: `${path}.key` });
+  return checkNestedTransaction(event.transaction, path);
+}
+
+/** `events[<index>]`, made once per index (up to a bound) rather than once per event of every batch. */
+const EVENT_PATHS: string[] = [];
+const EVENT_PATH_LIMIT = 4096;
+
+function eventPath(index: number): string {
+  if (index >= EVENT_PATH_LIMIT) return `events[${index}]`;
+  let path = EVENT_PATHS[index];
+  if (path === undefined) {
+    for (let i = EVENT_PATHS.length; i <= index; i++) EVENT_PATHS.push(`events[${i}]`);
+    path = EVENT_PATHS[index]!;
   }
-  return parse(LoyaltyAccrualEventSchema, event, { path, label: 'accrual event' });
+  return path;
 }
 
 /** A transaction event with no other fields than `type`, `key` and `transaction`. */
@@ -319,7 +334,7 @@ function accrueOne(setup: WriteSetup, prepared: PreparedAccrual): AccrualOutcome
       details: { identity: prepared.identity, existingKey: owner, key: prepared.meta.key, path: prepared.path },
     });
   }
-  const outcome = writer.write(prepared.fact, prepared.template, prepared.meta);
+  const outcome = writer.write(prepared.fact, prepared.template, prepared.meta, undefined, prepared.identity);
   return { meta: prepared.meta, replayed: false, entries: outcome.entries, recorded: outcome.entries, late: outcome.late };
 }
 

@@ -7,6 +7,7 @@ import { checkEntries, factsOf } from './internal/ledger-index.js';
 import { checkProgram } from './internal/operation.js';
 import { quickAsOfOnly } from './internal/quick-parse.js';
 import { LedgerReplay } from './internal/replay.js';
+import { earnOnlyBalance } from './internal/earn-only-balance.js';
 
 const DEFAULT_EXPIRING_WITHIN_DAYS = 30;
 
@@ -83,7 +84,35 @@ export function balance(program: LoyaltyProgram, entries: readonly LedgerEntry[]
   const quickAsOf = quickAsOfOnly(options);
   const parsed = quickAsOf !== null ? { asOf: quickAsOf, expiringWithinDays: DEFAULT_EXPIRING_WITHIN_DAYS } : parse(LoyaltyBalanceOptionsSchema, options, { path: 'options' });
   const checked = checkEntries(entries, 'entries', ctx.program.id);
-  return accountBalance(ctx, checked, parsed.asOf, parsed.expiringWithinDays).balance;
+  return earnOnlyAccountBalance(ctx, checked, parsed.asOf, parsed.expiringWithinDays) ?? accountBalance(ctx, checked, parsed.asOf, parsed.expiringWithinDays).balance;
+}
+
+/** {@link accountBalance} summed without a replay, for a ledger of earns only; else null. @internal */
+export function earnOnlyAccountBalance(ctx: ProgramContext, entries: readonly LedgerEntry[], asOf: Date, withinDays: number): LoyaltyBalance | null {
+  const asOfMs = asOf.getTime();
+  const figures = earnOnlyBalance(entries, asOfMs, horizonOf(ctx, asOfMs, withinDays));
+  if (figures === null) return null;
+  return {
+    asOf,
+    accountId: entries[0]?.accountId ?? null,
+    available: figures.available,
+    pending: figures.pending,
+    debt: 0,
+    expiringWithinDays: withinDays,
+    expiringPoints: figures.expiringPoints,
+    expiring: figures.expiring.map(([expiresAtMs, points]) => ({ expiresAt: new Date(expiresAtMs), lastDay: ctx.calendar.isoDay(expiresAtMs - 1), points })),
+    lifetimeEarned: figures.lifetimeEarned,
+    lifetimeAdjusted: 0,
+    lifetimeRedeemed: 0,
+    lifetimeExpired: figures.lifetimeExpired,
+    lifetimeReversed: 0,
+    forgiven: 0,
+  };
+}
+
+/** The last expiry instant counted as expiring within `withinDays` local days of `asOfMs` (`asOfMs` itself when negative). */
+function horizonOf(ctx: ProgramContext, asOfMs: number, withinDays: number): number {
+  return withinDays >= 0 ? ctx.calendar.byDay(`horizon:${withinDays}`, asOfMs, (at) => ctx.calendar.startOfDayAfterDays(at, withinDays + 1)) : asOfMs;
 }
 
 /** The balance of checked entries, and the replay that computed it (for callers that need the lots). @internal */
@@ -95,7 +124,7 @@ export function accountBalance(ctx: ProgramContext, entries: readonly LedgerEntr
   replay.advanceTo(asOfMs);
   let available = 0;
   let pending = 0;
-  const horizon = withinDays >= 0 ? ctx.calendar.byDay(`horizon:${withinDays}`, asOfMs, (at) => ctx.calendar.startOfDayAfterDays(at, withinDays + 1)) : asOfMs;
+  const horizon = horizonOf(ctx, asOfMs, withinDays);
   const expiring = new Map<number, number>();
   let expiringPoints = 0;
   for (const lot of replay.live) {

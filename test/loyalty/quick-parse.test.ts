@@ -19,7 +19,8 @@ const instantLike = fc.oneof(
   fc.date({ noInvalidDate: false }),
   fc.date({ min: new Date(MIN_ISO_INSTANT_MS - 10), max: new Date(MAX_ISO_INSTANT_MS + 10) }),
   fc.constantFrom('2024-03-15T10:00:00Z', '2024-03-15T10:00:00+08:00', '2024-03-15', '2024-02-30T00:00:00Z', 'yesterday', '2024-03-15T10:00:00'),
-  fc.date({ min: new Date('1990-01-01'), max: new Date('2040-01-01') }).map((d) => d.toISOString()),
+  // Valid dates only: an Invalid Date has no ISO string (invalid dates are covered above).
+  fc.date({ min: new Date('1990-01-01'), max: new Date('2040-01-01'), noInvalidDate: true }).map((d) => d.toISOString()),
   fc.integer(),
 );
 
@@ -33,6 +34,17 @@ describe('the fast paths agree with the schemas', () => {
     fc.assert(fc.property(idLike, (value) => {
       expect(isId(value)).toBe(IdSchema.safeParse(value).success);
     }), { numRuns: 2000 });
+  });
+
+  it('isId answers the same whatever it was asked before (it remembers the last id it accepted)', () => {
+    fc.assert(fc.property(fc.array(idLike, { minLength: 1, maxLength: 6 }), (values) => {
+      // Each value asked twice in a row and once after the others: the remembered id must never leak into another answer.
+      for (const value of values) {
+        expect(isId(value)).toBe(IdSchema.safeParse(value).success);
+        expect(isId(value)).toBe(IdSchema.safeParse(value).success);
+      }
+      for (const value of [...values].reverse()) expect(isId(value)).toBe(IdSchema.safeParse(value).success);
+    }), { numRuns: 1000 });
   });
 
   it('quickInstant returns what InstantSchema returns, or declines', () => {

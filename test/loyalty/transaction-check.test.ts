@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ValidationError, parse } from 'dealer-crm/core';
 import { TransactionSchema } from 'dealer-crm/customer';
-import { checkTransaction } from '../../src/loyalty/internal/transaction-check.js';
+import { checkNestedTransaction, checkTransaction } from '../../src/loyalty/internal/transaction-check.js';
 
 const valid = {
   type: 'repair_order',
@@ -72,6 +72,17 @@ describe('the batch transaction check', () => {
         expect(byCheck).toEqual(bySchema);
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('checks a nested transaction as the schema does at `<parent>.transaction`', () => {
+    fc.assert(
+      fc.property(mutated, fc.nat(50), (input, index) => {
+        const bySchema = outcome(() => parse(TransactionSchema, input, { path: `events[${index}].transaction`, label: 'transaction' }));
+        const byCheck = outcome(() => checkNestedTransaction(input, `events[${index}]`));
+        expect(byCheck).toEqual(bySchema);
+      }),
+      { numRuns: 1000 },
     );
   });
 });

@@ -32,7 +32,7 @@ interface OffsetSegment {
 export class ZonedCalendar {
   readonly zone: string;
   private readonly chunks = new Map<number, readonly OffsetSegment[]>();
-  private readonly derived = new Map<string, Map<number, number>>();
+  private readonly derived = new Map<string, DayMemo>();
   private readonly days = new Map<number, LocalDay>();
 
   constructor(zone: string) {
@@ -77,9 +77,17 @@ export class ZonedCalendar {
     return hi * MINUTE_MS;
   }
 
+  /** The instant last asked for by {@link dayNumber}, and its day: one event asks for the same instant several times. */
+  private lastMs = Number.NaN;
+  private lastDay = 0;
+
   /** The local day of `ms` as a day number (days since 1970-01-01 in local time). */
   dayNumber(ms: number): number {
-    return Math.floor((ms + this.offsetMs(ms)) / DAY_MS);
+    if (ms === this.lastMs) return this.lastDay;
+    const day = Math.floor((ms + this.offsetMs(ms)) / DAY_MS);
+    this.lastMs = ms;
+    this.lastDay = day;
+    return day;
   }
 
   /** The instant as a `TZDate` in this calendar's zone. */
@@ -92,19 +100,20 @@ export class ZonedCalendar {
    * must depend on nothing but that day.
    */
   byDay(name: string, ms: number, compute: (ms: number) => number): number {
+    return this.memoOf(name).get(ms, compute);
+  }
+
+  /**
+   * The memo behind {@link byDay} under `name`, for callers that ask it on
+   * every event: holding it saves looking the name up each time.
+   */
+  memoOf(name: string): DayMemo {
     let memo = this.derived.get(name);
     if (memo === undefined) {
-      memo = new Map();
+      memo = new DayMemo(this);
       this.derived.set(name, memo);
     }
-    const day = this.dayNumber(ms);
-    let value = memo.get(day);
-    if (value === undefined) {
-      value = compute(ms);
-      if (memo.size >= MEMO_LIMIT) memo.clear();
-      memo.set(day, value);
-    }
-    return value;
+    return memo;
   }
 
   /** The start (00:00 local) of the local day that holds `ms`. */
@@ -166,6 +175,33 @@ export class ZonedCalendar {
   startOfIsoDay(isoDay: string): number {
     const [year, month, day] = isoDay.split('-').map(Number) as [number, number, number];
     return this.startOfLocalDay(year, month, day);
+  }
+}
+
+/**
+ * Values memoised by local day (see {@link ZonedCalendar.byDay}); `compute`
+ * must depend on nothing but the local day of its argument.
+ *
+ * @internal
+ */
+export class DayMemo {
+  private readonly calendar: ZonedCalendar;
+  private readonly values = new Map<number, number>();
+
+  constructor(calendar: ZonedCalendar) {
+    this.calendar = calendar;
+  }
+
+  /** The value for the local day of `ms`, computed on first use. */
+  get(ms: number, compute: (ms: number) => number): number {
+    const day = this.calendar.dayNumber(ms);
+    let value = this.values.get(day);
+    if (value === undefined) {
+      value = compute(ms);
+      if (this.values.size >= MEMO_LIMIT) this.values.clear();
+      this.values.set(day, value);
+    }
+    return value;
   }
 }
 

@@ -1,7 +1,7 @@
 import { currencyMinorDigits } from '../../core/index.js';
 import type { LineCategory, PayType } from '../../customer/models/index.js';
 import type { LoyaltyProgram } from '../program.js';
-import { ZonedCalendar } from './calendar.js';
+import { ZonedCalendar, type DayMemo } from './calendar.js';
 import { IsoInstantFormatter } from './iso-instant.js';
 import { MICRO, toMicro } from './exact.js';
 
@@ -44,6 +44,8 @@ export class ProgramContext {
   constructor(program: LoyaltyProgram) {
     this.program = program;
     this.calendar = new ZonedCalendar(program.timeZone);
+    this.expiryMemo = this.calendar.memoOf('expiry');
+    this.availableMemo = this.calendar.memoOf('available');
     this.minorPerUnit = 10 ** currencyMinorDigits(program.currency);
     const rates = program.earning.rates;
     this.vehicleRateMicro = toMicro(rates.vehicle_sale);
@@ -78,8 +80,11 @@ export class ProgramContext {
    */
   expiresAt(earnedAtMs: number): number {
     if (this.program.expiry.kind === 'never') return NEVER;
-    return this.calendar.byDay('expiry', earnedAtMs, this.computeExpiry);
+    return this.expiryMemo.get(earnedAtMs, this.computeExpiry);
   }
+
+  private readonly expiryMemo: DayMemo;
+  private readonly availableMemo: DayMemo;
 
   private readonly computeExpiry = (ms: number): number => {
     const rule = this.program.expiry;
@@ -93,7 +98,7 @@ export class ProgramContext {
   /** When points earned at `atMs` become spendable (the start of the local day `pendingDays` later, or at once). */
   availableAt(atMs: number): number {
     if (this.program.earning.pendingDays === 0) return atMs;
-    return this.calendar.byDay('available', atMs, this.computeAvailable);
+    return this.availableMemo.get(atMs, this.computeAvailable);
   }
 
   private readonly computeAvailable = (ms: number): number => this.calendar.startOfDayAfterDays(ms, this.program.earning.pendingDays);

@@ -26,11 +26,14 @@ export interface TransactionBase extends CreditBasis {
  * @internal
  */
 export function transactionBase(ctx: ProgramContext, transaction: Transaction): TransactionBase {
-  const sum = new ExactSum();
+  // Sums in plain numbers while they stay safe integers (always, for real amounts); an `ExactSum` redoes any that does not.
+  let small = 0;
+  let safe = true;
   let eligible = 0;
   if (transaction.type === 'vehicle_sale') {
     if (!ctx.excludedSaleKinds.has(transaction.saleKind)) {
-      sum.add(transaction.revenueMinor, ctx.vehicleRateMicro);
+      small = transaction.revenueMinor * ctx.vehicleRateMicro;
+      safe = Number.isSafeInteger(small);
       eligible = transaction.revenueMinor;
     }
   } else if (transaction.type !== 'repair_order' || !ctx.excludedServiceKinds.has(transaction.serviceKind)) {
@@ -39,17 +42,37 @@ export function transactionBase(ctx: ProgramContext, transaction: Transaction): 
       if (ctx.excludedPayTypes.has(line.payType)) continue;
       eligible += line.revenueMinor;
       const rate = rates[line.category];
-      if (rate !== undefined && rate !== 0) sum.add(line.revenueMinor, rate);
+      if (rate !== undefined && rate !== 0) {
+        const product = line.revenueMinor * rate;
+        small += product;
+        if (!Number.isSafeInteger(product) || !Number.isSafeInteger(small)) safe = false;
+      }
     }
   }
   const campaign = ctx.campaignFor(transaction.type, transaction.at.getTime());
   return {
-    basePoints: divideRounded(sum.value(), MICRO * ctx.minorPerUnit, ctx.program.earning.rounding),
+    basePoints: divideRounded(safe ? small : exactBase(ctx, transaction), MICRO * ctx.minorPerUnit, ctx.program.earning.rounding),
     campaignId: campaign?.id ?? null,
     campaignMultiplierMicro: campaign?.multiplierMicro ?? MICRO,
     capPoints: ctx.program.earning.maxPointsPerTransaction[transaction.type] ?? null,
     eligibleRevenueMinor: eligible,
   };
+}
+
+/** Σ eligible revenue × rate of a transaction, exactly (for sums beyond the safe integers). */
+function exactBase(ctx: ProgramContext, transaction: Transaction): number | bigint {
+  const sum = new ExactSum();
+  if (transaction.type === 'vehicle_sale') {
+    if (!ctx.excludedSaleKinds.has(transaction.saleKind)) sum.add(transaction.revenueMinor, ctx.vehicleRateMicro);
+  } else if (transaction.type !== 'repair_order' || !ctx.excludedServiceKinds.has(transaction.serviceKind)) {
+    const rates = ctx.orderRatesMicro[transaction.type];
+    for (const line of transaction.lines) {
+      if (ctx.excludedPayTypes.has(line.payType)) continue;
+      const rate = rates[line.category];
+      if (rate !== undefined && rate !== 0) sum.add(line.revenueMinor, rate);
+    }
+  }
+  return sum.value();
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { LoyaltyMember } from '../member.js';
 import type { LoyaltyTierChangeCause as TierChangeCause } from '../tier-status.js';
+import type { DayMemo } from './calendar.js';
 import type { ProgramContext } from './context.js';
 
 
@@ -46,12 +47,14 @@ export class TierEngine {
   private readonly members: ReadonlyMap<string, LoyaltyMember>;
   private readonly tracks = new Map<string, TierTrack>();
   private readonly pooled: boolean;
+  private readonly days: TierDays;
   private nowMs = Number.NEGATIVE_INFINITY;
 
   constructor(ctx: ProgramContext, members: ReadonlyMap<string, LoyaltyMember>) {
     this.ctx = ctx;
     this.members = members;
     this.pooled = ctx.program.pooling.tiers === 'household';
+    this.days = tierDaysOf(ctx);
   }
 
   /** The track of a member (the household's when tiers are pooled). */
@@ -88,7 +91,7 @@ export class TierEngine {
     if (qualified >= track.index) {
       track.nextReviewMs = this.nextReview(atMs);
     } else if (this.ctx.program.tiers.graceDays > 0) {
-      track.graceUntilMs = this.ctx.calendar.byDay('grace-end', atMs, this.computeGraceEnd);
+      track.graceUntilMs = this.days.graceEnd.get(atMs, this.days.computeGraceEnd);
     } else {
       this.downgrade(track, atMs, qualified, 'review');
     }
@@ -164,7 +167,7 @@ export class TierEngine {
 
   /** The first instant of the window that ends at `ms`. */
   windowStart(ms: number): number {
-    return this.ctx.calendar.byDay(this.ctx.program.tiers.window.kind === 'calendar_year' ? 'calendar-window' : 'rolling-window', ms, this.computeWindowStart);
+    return this.days.windowStart.get(ms, this.days.computeWindowStart);
   }
 
   /** The highest tier whose threshold the window ending at `ms` reaches. */
@@ -177,20 +180,38 @@ export class TierEngine {
    * local, so the answer depends only on the local day of `ms`.
    */
   nextReview(ms: number): number {
-    return this.ctx.calendar.byDay(this.ctx.program.tiers.review.kind === 'anniversary' ? 'anniversary-review' : 'yearly-review', ms, this.computeNextReview);
+    return this.days.nextReview.get(ms, this.days.computeNextReview);
+  }
+}
+
+/**
+ * The day functions of a program's tier rules, with their memos: made once
+ * per program context and shared by every engine (one is made per write).
+ */
+class TierDays {
+  private readonly ctx: ProgramContext;
+  readonly graceEnd: DayMemo;
+  readonly windowStart: DayMemo;
+  readonly nextReview: DayMemo;
+
+  constructor(ctx: ProgramContext) {
+    this.ctx = ctx;
+    const calendar = ctx.calendar;
+    this.graceEnd = calendar.memoOf('grace-end');
+    this.windowStart = calendar.memoOf(ctx.program.tiers.window.kind === 'calendar_year' ? 'calendar-window' : 'rolling-window');
+    this.nextReview = calendar.memoOf(ctx.program.tiers.review.kind === 'anniversary' ? 'anniversary-review' : 'yearly-review');
   }
 
-  // The day functions behind the memos above, made once per engine rather than once per call.
-  private readonly computeGraceEnd = (at: number): number => this.ctx.calendar.startOfDayAfterDays(at, this.ctx.program.tiers.graceDays);
+  readonly computeGraceEnd = (at: number): number => this.ctx.calendar.startOfDayAfterDays(at, this.ctx.program.tiers.graceDays);
 
-  private readonly computeWindowStart = (at: number): number => {
+  readonly computeWindowStart = (at: number): number => {
     const window = this.ctx.program.tiers.window;
     const calendar = this.ctx.calendar;
     if (window.kind === 'calendar_year') return calendar.startOfYearAfterYears(at, 0);
     return calendar.startOfDayAfterDays(calendar.startOfDayAfterMonths(at, -window.months), 1);
   };
 
-  private readonly computeNextReview = (at: number): number => {
+  readonly computeNextReview = (at: number): number => {
     const review = this.ctx.program.tiers.review;
     const calendar = this.ctx.calendar;
     if (review.kind === 'anniversary') return calendar.startOfDayAfterMonths(at, review.months);
@@ -198,6 +219,17 @@ export class TierEngine {
     const thisYear = calendar.startOfLocalDay(year, review.month, review.day);
     return thisYear > at ? thisYear : calendar.startOfLocalDay(year + 1, review.month, review.day);
   };
+}
+
+const tierDays = new WeakMap<ProgramContext, TierDays>();
+
+function tierDaysOf(ctx: ProgramContext): TierDays {
+  let days = tierDays.get(ctx);
+  if (days === undefined) {
+    days = new TierDays(ctx);
+    tierDays.set(ctx, days);
+  }
+  return days;
 }
 
 /** The highest tier whose threshold `amount` reaches. @internal */

@@ -24,6 +24,17 @@ export function checkTransaction(value: unknown, path: string): Transaction {
 }
 
 /**
+ * {@link checkTransaction} for a transaction at `${parentPath}.transaction`,
+ * building that path only when the schema has to be asked.
+ *
+ * @throws `ValidationError`
+ * @internal
+ */
+export function checkNestedTransaction(value: unknown, parentPath: string): Transaction {
+  return fastTransaction(value) ?? parse(TransactionSchema, value, { path: `${parentPath}.transaction`, label: 'transaction' });
+}
+
+/**
  * The fields are checked one by one, each against its rule, counting the
  * optional ones that are set; then the object's keys are counted. Equal
  * counts mean no unknown key and no key set to `undefined` (both of which

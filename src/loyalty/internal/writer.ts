@@ -121,12 +121,16 @@ export class LedgerWriter {
     return this.facts;
   }
 
-  /** Writes one fact; `check` may refuse it by throwing after seeing the replay. */
-  write(fact: ReplayFact, template: FactTemplate, meta: WriteMeta, check?: (replay: LedgerReplay) => void): WriteOutcome {
+  /**
+   * Writes one fact; `check` may refuse it by throwing after seeing the
+   * replay. `identity`, when the caller has it, is the natural identity of the
+   * fact's entry (what `naturalIdentity` would find), saving its recomputation.
+   */
+  write(fact: ReplayFact, template: FactTemplate, meta: WriteMeta, check?: (replay: LedgerReplay) => void, identity?: string | null): WriteOutcome {
     const last = this.facts[this.facts.length - 1];
     const inOrder = (last === undefined || compareFacts(last, fact) < 0) && fact.atMs >= this.maxEntryAtMs && fact.atMs > this.horizonMs;
     const outcome = inOrder ? this.writeInOrder(fact, template, meta, check) : this.writeLate(fact, template, meta, this.horizonMs, check);
-    this.commit(outcome.entries, fact);
+    this.commit(outcome.entries, fact, identity);
     return outcome;
   }
 
@@ -240,7 +244,7 @@ export class LedgerWriter {
     return entry;
   }
 
-  private commit(entries: readonly LedgerEntry[], fact: ReplayFact | null): void {
+  private commit(entries: readonly LedgerEntry[], fact: ReplayFact | null, knownIdentity?: string | null): void {
     if (fact !== null) {
       const primary = entries[0]!;
       recordFact(fact, primary, creditOnOwnLot(primary), primary.earning?.tierId ?? null);
@@ -252,7 +256,7 @@ export class LedgerWriter {
         this.reversed.set(fact.targetKey, fact.key);
         for (const [identity, owner] of this.natural) if (owner === fact.targetKey) this.natural.delete(identity);
       }
-      const identity = naturalIdentity(primary);
+      const identity = knownIdentity === undefined ? naturalIdentity(primary) : knownIdentity;
       if (identity !== null) this.natural.set(identity, fact.key);
     }
     let restated = false;
