@@ -1,18 +1,15 @@
 import fc from 'fast-check';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { ValidationError, isCrmError } from 'dealer-crm/core';
+import { isCrmError } from 'dealer-crm/core';
 import { decodeDocument, decodeIndexScalar, encodeDocument, encodeIndexScalar, jsonRecordSchema, parseIndexFilterValue, storageLimits } from 'dealer-crm/adapters';
 import { CustomerSchema } from 'dealer-crm/customer';
+import { person } from '../support/customers.js';
+import { issuesOf } from '../support/errors.js';
 
+/** The [path, message] of each issue of the ValidationError `fn` throws. */
 function issues(fn: () => unknown) {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ValidationError) return error.issues.map((issue) => [issue.path, issue.message]);
-    throw error;
-  }
-  throw new Error('expected a ValidationError');
+  return issuesOf(fn).map((issue) => [issue.path, issue.message]);
 }
 
 describe('encodeDocument', () => {
@@ -71,17 +68,7 @@ describe('encodeDocument', () => {
 
 describe('decodeDocument', () => {
   it('turns stored JSON back into the schema output, Dates included, from text or object', () => {
-    const customer = CustomerSchema.parse({
-      id: 'C-1',
-      kind: 'person',
-      type: 'private',
-      name: '王芳',
-      dealerId: 'D-1',
-      source: 'walk_in',
-      lifecycleStage: 'customer',
-      createdAt: '2023-04-01T10:00:00.123+08:00',
-      updatedAt: '2024-04-01T10:00:00+08:00',
-    });
+    const customer = CustomerSchema.parse(person({ id: 'C-1', createdAt: '2023-04-01T10:00:00.123+08:00', updatedAt: '2024-04-01T10:00:00+08:00' }));
     const stored = encodeDocument(customer);
     expect(decodeDocument(CustomerSchema, stored, 'customer')).toEqual(customer);
     expect(decodeDocument(CustomerSchema, JSON.stringify(stored), 'customer').createdAt).toEqual(new Date('2023-04-01T02:00:00.123Z'));

@@ -15,15 +15,11 @@ import {
 } from 'dealer-crm/adapters';
 import { createMemoryDriver, createMemoryStorage } from 'dealer-crm/adapters/memory';
 import type { Customer } from 'dealer-crm/customer';
+import { issuesOf } from '../support/errors.js';
 
+/** The paths of the issues of the ValidationError `fn` throws. */
 function issues(fn: () => unknown) {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ValidationError) return error.issues.map((issue) => issue.path);
-    throw error;
-  }
-  throw new Error('expected a ValidationError');
+  return issuesOf(fn).map((issue) => issue.path);
 }
 
 const ComplaintSchema = z.strictObject({

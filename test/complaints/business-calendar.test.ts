@@ -13,7 +13,7 @@ import {
   type BusinessCalendarConfig,
 } from 'dealer-crm/complaints';
 import { HOUR, at } from './support/calendars.js';
-import { validationIssues } from './support/errors.js';
+import { issuesOf } from '../support/errors.js';
 
 const store: BusinessCalendarConfig = {
   name: 'Hangzhou store',
@@ -68,7 +68,7 @@ describe('defineBusinessCalendar', () => {
 
 describe('bad calendars', () => {
   it('rejects overlapping intervals', () => {
-    const found = validationIssues(() => defineBusinessCalendar({ weeklyHours: { monday: [{ start: '08:00', end: '12:00' }, { start: '11:00', end: '13:00' }] } }));
+    const found = issuesOf(() => defineBusinessCalendar({ weeklyHours: { monday: [{ start: '08:00', end: '12:00' }, { start: '11:00', end: '13:00' }] } }));
     expect(found).toEqual([{ path: 'weeklyHours.monday', message: 'expected working intervals that do not overlap, got 08:00–12:00 and 11:00–13:00' }]);
   });
 
@@ -77,26 +77,26 @@ describe('bad calendars', () => {
   });
 
   it('rejects inverted and empty intervals', () => {
-    expect(validationIssues(() => defineBusinessCalendar({ weeklyHours: { friday: [{ start: '18:00', end: '08:30' }] } }))).toEqual([
+    expect(issuesOf(() => defineBusinessCalendar({ weeklyHours: { friday: [{ start: '18:00', end: '08:30' }] } }))).toEqual([
       { path: 'weeklyHours.friday[0]', message: 'expected start before end, got the inverted interval 18:00–08:30 (an interval may not cross midnight)' },
     ]);
-    expect(validationIssues(() => defineBusinessCalendar({ weeklyHours: { friday: [{ start: '09:00', end: '09:00' }] } }))[0]!.path).toBe('weeklyHours.friday[0]');
+    expect(issuesOf(() => defineBusinessCalendar({ weeklyHours: { friday: [{ start: '09:00', end: '09:00' }] } }))[0]!.path).toBe('weeklyHours.friday[0]');
   });
 
   it('rejects malformed times', () => {
     for (const bad of ['8:30', '24:30', '12:60', '', 'noon']) {
-      expect(validationIssues(() => defineBusinessCalendar({ weeklyHours: { monday: [{ start: bad, end: '23:00' }] } }))[0]!.path, bad).toBe('weeklyHours.monday[0].start');
+      expect(issuesOf(() => defineBusinessCalendar({ weeklyHours: { monday: [{ start: bad, end: '23:00' }] } }))[0]!.path, bad).toBe('weeklyHours.monday[0].start');
     }
   });
 
   it('rejects an unknown time zone', () => {
-    expect(validationIssues(() => defineBusinessCalendar({ timeZone: 'Asia/Beijing', weeklyHours: { monday: [{ start: '09:00', end: '17:00' }] } }))).toEqual([
+    expect(issuesOf(() => defineBusinessCalendar({ timeZone: 'Asia/Beijing', weeklyHours: { monday: [{ start: '09:00', end: '17:00' }] } }))).toEqual([
       { path: 'timeZone', message: 'expected an IANA time zone such as Asia/Shanghai, got "Asia/Beijing"' },
     ]);
   });
 
   it('rejects a date listed twice, a holiday that is also a working day, and an inverted coverage', () => {
-    const found = validationIssues(() =>
+    const found = issuesOf(() =>
       defineBusinessCalendar({
         weeklyHours: { monday: [{ start: '09:00', end: '17:00' }] },
         holidays: [{ date: '2024-10-01' }, { date: '2024-10-01' }],
@@ -108,11 +108,11 @@ describe('bad calendars', () => {
   });
 
   it('rejects a calendar with no working time at all', () => {
-    expect(validationIssues(() => defineBusinessCalendar({ weeklyHours: {} }))[0]).toEqual({ path: 'weeklyHours', message: 'expected some working time, got a calendar that is closed every day' });
+    expect(issuesOf(() => defineBusinessCalendar({ weeklyHours: {} }))[0]).toEqual({ path: 'weeklyHours', message: 'expected some working time, got a calendar that is closed every day' });
   });
 
   it('rejects unknown keys (a typo is not silently ignored)', () => {
-    expect(validationIssues(() => defineBusinessCalendar({ weeklyHours: { monday: [] }, holiday: [] } as unknown as BusinessCalendarConfig))[0]!.path).toBe('');
+    expect(issuesOf(() => defineBusinessCalendar({ weeklyHours: { monday: [] }, holiday: [] } as unknown as BusinessCalendarConfig))[0]!.path).toBe('');
   });
 });
 
@@ -151,12 +151,12 @@ describe('public-holiday data', () => {
 
   it('rejects holiday data with a missing year or a date that is both holiday and make-up day', () => {
     const gap = { source: 'x', holidays: { '2027-01-01': 'a', '2029-01-01': 'b' } };
-    expect(validationIssues(() => withPublicHolidays({ weeklyHours: { monday: [] } }, gap))[0]!.message).toBe('expected holiday data for every year from 2027 to 2029, got none for 2028');
+    expect(issuesOf(() => withPublicHolidays({ weeklyHours: { monday: [] } }, gap))[0]!.message).toBe('expected holiday data for every year from 2027 to 2029, got none for 2028');
     const both = [
       { source: 'a', holidays: { '2027-01-01': 'a' } },
       { source: 'b', holidays: {}, makeUpWorkdays: { '2027-01-01': 'b' } },
     ];
-    expect(validationIssues(() => withPublicHolidays({ weeklyHours: { monday: [] } }, both))[0]!.message).toMatch(/either a holiday or a make-up working day/);
-    expect(validationIssues(() => withPublicHolidays({ weeklyHours: { monday: [] } }, { source: 'x', holidays: { '2027-02-30': 'no such day' } }))[0]!.path).toMatch(/^data\.holidays/);
+    expect(issuesOf(() => withPublicHolidays({ weeklyHours: { monday: [] } }, both))[0]!.message).toMatch(/either a holiday or a make-up working day/);
+    expect(issuesOf(() => withPublicHolidays({ weeklyHours: { monday: [] } }, { source: 'x', holidays: { '2027-02-30': 'no such day' } }))[0]!.path).toMatch(/^data\.holidays/);
   });
 });

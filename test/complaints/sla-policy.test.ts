@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultComplaintSlaPolicy, defineSlaPolicy, isDefinedSlaPolicy, slaTargetsFor, type SlaPolicyConfig } from 'dealer-crm/complaints';
 import { HOUR, MINUTE } from './support/calendars.js';
 import { dealerPolicy } from './support/policies.js';
-import { validationIssues } from './support/errors.js';
+import { issuesOf } from '../support/errors.js';
 
 describe('defaultComplaintSlaPolicy', () => {
   it('encodes the OEM promise on a 24×7 hotline calendar', () => {
@@ -60,25 +60,25 @@ describe('bad policies', () => {
   const targets = { enquiry: {}, complex: {}, difficult: {}, emergency: {} };
 
   it('rejects a target naming an unknown calendar', () => {
-    expect(validationIssues(() => defineSlaPolicy({ ...base, targets: { ...targets, complex: { resolution: { targetMs: HOUR, calendar: 'shop' } } } }))).toEqual([
+    expect(issuesOf(() => defineSlaPolicy({ ...base, targets: { ...targets, complex: { resolution: { targetMs: HOUR, calendar: 'shop' } } } }))).toEqual([
       { path: 'targets.complex.resolution.calendar', message: 'expected the name of one of the policy\'s calendars (office), got "shop"' },
     ]);
   });
 
   it('rejects a negative or fractional target', () => {
-    expect(validationIssues(() => defineSlaPolicy({ ...base, targets: { ...targets, complex: { resolution: { targetMs: -1, calendar: 'office' } } } }))[0]!.path).toBe('targets.complex.resolution.targetMs');
-    expect(validationIssues(() => defineSlaPolicy({ ...base, targets: { ...targets, complex: { resolution: { targetMs: 1.5, calendar: 'office' } } } }))[0]!.path).toBe('targets.complex.resolution.targetMs');
+    expect(issuesOf(() => defineSlaPolicy({ ...base, targets: { ...targets, complex: { resolution: { targetMs: -1, calendar: 'office' } } } }))[0]!.path).toBe('targets.complex.resolution.targetMs');
+    expect(issuesOf(() => defineSlaPolicy({ ...base, targets: { ...targets, complex: { resolution: { targetMs: 1.5, calendar: 'office' } } } }))[0]!.path).toBe('targets.complex.resolution.targetMs');
   });
 
   it('rejects a bad calendar inside the policy, a non-working pause status and duplicate category rules', () => {
-    expect(validationIssues(() => defineSlaPolicy({ ...base, calendars: { office: { timeZone: 'Nowhere/Town', weeklyHours: { monday: [{ start: '09:00', end: '17:00' }] } } }, targets }))[0]!.path).toBe('calendars.office.timeZone');
-    expect(validationIssues(() => defineSlaPolicy({ ...base, targets, pauseStatuses: ['resolved'] }))[0]!.path).toBe('pauseStatuses[0]');
+    expect(issuesOf(() => defineSlaPolicy({ ...base, calendars: { office: { timeZone: 'Nowhere/Town', weeklyHours: { monday: [{ start: '09:00', end: '17:00' }] } } }, targets }))[0]!.path).toBe('calendars.office.timeZone');
+    expect(issuesOf(() => defineSlaPolicy({ ...base, targets, pauseStatuses: ['resolved'] }))[0]!.path).toBe('pauseStatuses[0]');
     const rule = { category: 'price', targets: {} } as const;
-    expect(validationIssues(() => defineSlaPolicy({ ...base, targets, categoryRules: [rule, rule] }))[0]!.path).toBe('categoryRules[1]');
+    expect(issuesOf(() => defineSlaPolicy({ ...base, targets, categoryRules: [rule, rule] }))[0]!.path).toBe('categoryRules[1]');
   });
 
   it('rejects a missing severity and an escalation share of zero', () => {
-    expect(validationIssues(() => defineSlaPolicy({ ...base, targets: { enquiry: {}, complex: {}, difficult: {} } as never }))[0]!.path).toBe('targets.emergency');
-    expect(validationIssues(() => defineSlaPolicy({ ...base, targets, escalations: [{ level: 'service_advisor', atShare: 0 }] }))[0]!.path).toBe('escalations[0].atShare');
+    expect(issuesOf(() => defineSlaPolicy({ ...base, targets: { enquiry: {}, complex: {}, difficult: {} } as never }))[0]!.path).toBe('targets.emergency');
+    expect(issuesOf(() => defineSlaPolicy({ ...base, targets, escalations: [{ level: 'service_advisor', atShare: 0 }] }))[0]!.path).toBe('escalations[0].atShare');
   });
 });

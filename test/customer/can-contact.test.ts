@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { canContact, consentsInForce, type ConsentInput, type CustomerInput } from 'dealer-crm/customer';
-import { issuesOf, person } from './helpers.js';
+import { issuesOf } from '../support/errors.js';
+import { person } from '../support/customers.js';
 
 const T = (day: number, hour = 0) => new Date(Date.UTC(2024, 0, day, hour));
 const iso = (day: number, hour = 0) => T(day, hour).toISOString();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildCustomerView, type CustomerViewInput, type InteractionInput, type TransactionInput } from 'dealer-crm/customer';
-import { issuesOf, person } from './helpers.js';
+import { issuesOf } from '../support/errors.js';
+import { person } from '../support/customers.js';
 
 const asOf = '2024-07-01T00:00:00+08:00';
 const at = (date: string) => `${date}T10:00:00+08:00`;

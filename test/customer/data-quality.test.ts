@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { assessDataQuality, type CustomerInput, type FieldQuality } from 'dealer-crm/customer';
-import { issuesOf, person } from './helpers.js';
+import { issuesOf } from '../support/errors.js';
+import { person } from '../support/customers.js';
 
 const asOf = '2024-07-01T00:00:00+08:00';
 const ID_A = '11010519491231002X'; // valid: born 1949-12-31, female (see resident-id.test.ts)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { defaultLeadQualificationPolicy, defineLeadQualificationPolicy, qualifyLead, type AwareAnswers, type LeadInput } from 'dealer-crm/customer';
-import { issuesOf } from './helpers.js';
+import { issuesOf } from '../support/errors.js';
 
 function lead(aware: Partial<AwareAnswers>): LeadInput {
   return { id: 'L-1', dealerId: 'D-1', source: 'walk_in', stage: 'contacted', aware, createdAt: '2024-05-01T10:00:00+08:00', updatedAt: '2024-05-02T10:00:00+08:00' };

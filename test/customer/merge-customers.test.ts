@@ -9,7 +9,8 @@ import {
   type Customer,
   type CustomerInput,
 } from 'dealer-crm/customer';
-import { issuesOf, person } from './helpers.js';
+import { issuesOf } from '../support/errors.js';
+import { person } from '../support/customers.js';
 
 /** The type of the values an arbitrary generates. */
 type ValueOf<A> = A extends fc.Arbitrary<infer T> ? T : never;

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from '../../src/core/index.js';
 import { CustomerSchema, LeadSchema, OwnershipSchema, TransactionSchema, VehicleSchema } from '../../src/customer/index.js';
-import { issuesOf, person } from './helpers.js';
+import { issuesOf } from '../support/errors.js';
+import { repairOrderInput } from '../support/transactions.js';
+import { person } from '../support/customers.js';
 
 const customer = person({ id: 'C-1', createdAt: '2023-04-01T10:00:00+08:00', updatedAt: '2024-04-01T10:00:00+08:00' });
 
@@ -54,22 +56,7 @@ describe('VehicleSchema', () => {
 });
 
 describe('TransactionSchema', () => {
-  const ro = {
-    type: 'repair_order',
-    id: 'RO-1',
-    dealerId: 'D-1',
-    customerId: 'C-1',
-    vehicleId: 'V-1',
-    at: '2024-03-02T10:00:00+08:00',
-    currency: 'CNY',
-    serviceKind: 'maintenance',
-    revenueMinor: 80000,
-    grossProfitMinor: 38000,
-    lines: [
-      { category: 'labor', quantity: 1.5, revenueMinor: 30000, costMinor: 12000 },
-      { category: 'parts', quantity: 1, revenueMinor: 50000, costMinor: 30000 },
-    ],
-  };
+  const ro = repairOrderInput({ dealerId: 'D-1', customerId: 'C-1', vehicleId: 'V-1' });
 
   it('parses each kind of transaction', () => {
     const parsed = parse(TransactionSchema, ro);

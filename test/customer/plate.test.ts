@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from 'dealer-crm/core';
 import { chinaProvinces, provinceByCode, validatePlate } from 'dealer-crm/customer';
-import { issuesOf } from './helpers.js';
+import { issuesOf } from '../support/errors.js';
 
 describe('validatePlate', () => {
   it('accepts ordinary plates and normalises separators and case', () => {

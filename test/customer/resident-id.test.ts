@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { residentIdCheckCharacter, validateResidentId } from 'dealer-crm/customer';
-import { issuesOf as issues } from './helpers.js';
+import { issuesOf as issues } from '../support/errors.js';
 
 /**
  * An independent oracle for the GB 11643 check character, derived from the

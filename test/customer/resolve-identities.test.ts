@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { resolveIdentities, type CustomerInput, type OwnershipInput, type VehicleInput } from 'dealer-crm/customer';
-import { issuesOf, person } from './helpers.js';
+import { issuesOf } from '../support/errors.js';
+import { person } from '../support/customers.js';
 
 /** The type of the values an arbitrary generates. */
 type ValueOf<A> = A extends fc.Arbitrary<infer T> ? T : never;

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parse } from 'dealer-crm/core';
 import { TransactionSchema, scoreRfm, type RepairOrder, type RfmColumns, type RfmRow, type RfmTransaction } from 'dealer-crm/customer';
-import { crmErrorOf, issuesOf } from './helpers.js';
+import { crmErrorOf, issuesOf } from '../support/errors.js';
+import { repairOrderInput } from '../support/transactions.js';
 
 /** The type of the values an arbitrary generates. */
 type ValueOf<A> = A extends fc.Arbitrary<infer T> ? T : never;
@@ -104,14 +105,7 @@ describe('scoreRfm', () => {
   });
 
   it('accepts full Transaction records and checks their lines', () => {
-    const ro = parse(TransactionSchema, {
-      type: 'repair_order', id: 'RO-1', dealerId: 'D1', customerId: 'C1', vehicleId: 'V1', at: '2024-06-01T10:00:00+08:00',
-      currency: 'CNY', serviceKind: 'maintenance', revenueMinor: 80000, grossProfitMinor: 38000,
-      lines: [
-        { category: 'labor', quantity: 1.5, revenueMinor: 30000, costMinor: 12000 },
-        { category: 'parts', quantity: 1, revenueMinor: 50000, costMinor: 30000 },
-      ],
-    }) as RepairOrder;
+    const ro = parse(TransactionSchema, repairOrderInput({ at: '2024-06-01T10:00:00+08:00' })) as RepairOrder;
     const result = scoreRfm([ro], { asOf });
     expect(result.currency).toBe('CNY');
     expect(result.rows[0]).toMatchObject({ customerId: 'C1', revenueMinor: 80000, grossProfitMinor: 38000, code: '111' });

@@ -1,21 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { parse, ValidationError } from 'dealer-crm/core';
+import { parse } from 'dealer-crm/core';
 import { TransactionSchema } from 'dealer-crm/customer';
 import { summarizeTransactions, type RetentionTransaction } from 'dealer-crm/retention';
+import { issuesOf } from '../support/errors.js';
+import { repairOrderInput } from '../support/transactions.js';
 
 const at = (iso: string) => new Date(iso);
 const tx = (customerId: string, iso: string, revenueMinor: number): RetentionTransaction => ({ customerId, at: at(iso), revenueMinor });
-
-function issuesOf(fn: () => unknown): { path: string; message: string }[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ValidationError) return [...error.issues];
-    throw error;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('summarizeTransactions', () => {
   test('counts repeat visits by calendar day and measures recency and age in days', () => {
@@ -83,22 +75,7 @@ describe('summarizeTransactions', () => {
   });
 
   test('accepts full customer-module transactions', () => {
-    const ro = parse(TransactionSchema, {
-      type: 'repair_order',
-      id: 'RO-1',
-      dealerId: 'D1',
-      customerId: 'C1',
-      vehicleId: 'V1',
-      at: '2024-03-02T10:00:00+08:00',
-      currency: 'CNY',
-      serviceKind: 'maintenance',
-      revenueMinor: 80000,
-      grossProfitMinor: 38000,
-      lines: [
-        { category: 'labor', quantity: 1.5, revenueMinor: 30000, costMinor: 12000 },
-        { category: 'parts', quantity: 1, revenueMinor: 50000, costMinor: 30000 },
-      ],
-    });
+    const ro = parse(TransactionSchema, repairOrderInput());
     const summary = summarizeTransactions([ro], { calibrationEnd: at('2024-12-31T00:00:00Z'), unit: 'week' });
     expect(summary.customers[0]!.customerId).toBe('C1');
   });

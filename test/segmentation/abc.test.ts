@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyAbc, defaultAbcPolicy, defineAbcPolicy } from 'dealer-crm/segmentation';
-import { customerId, issuesOf, rowsArbitrary, shuffled } from './helpers.js';
+import { issuesOf } from '../support/errors.js';
+import { customerId, rowsArbitrary, shuffled } from './helpers.js';
 
 function classes(values: { customerId: string; revenueMinor: number }[], policy = {}): Record<string, string> {
   return Object.fromEntries(classifyAbc(values, policy).assignments.map((a) => [a.customerId, a.segment]));

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from 'dealer-crm/core';
 import { assignPyramid, assignRfmSegments, classifyAbc, classifyPurchaseQuadrants } from 'dealer-crm/segmentation';
-import { issuesOf } from './helpers.js';
+import { issuesOf } from '../support/errors.js';
 
 // Every batch function reads rows through one fast checker (with its own hash table for
 // duplicate ids) and, when anything is wrong, a careful row-by-row pass that reports it.

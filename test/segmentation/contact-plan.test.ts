@@ -6,7 +6,7 @@ import {
   planContacts,
   type PlannedContact,
 } from 'dealer-crm/segmentation';
-import { issuesOf } from './helpers.js';
+import { issuesOf } from '../support/errors.js';
 
 // Monday 4 March 2024, 09:00 in Shanghai.
 const asOf = new Date('2024-03-04T09:00:00+08:00');

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { isCrmError, parse, type CrmError } from 'dealer-crm/core';
 import { TransactionSchema } from 'dealer-crm/customer';
 import { assignPyramid, customerValuesFromTransactions, type TransactionForValues } from 'dealer-crm/segmentation';
-import { issuesOf } from './helpers.js';
+import { issuesOf } from '../support/errors.js';
+import { repairOrderInput } from '../support/transactions.js';
 
 function tx(customerId: string, at: string, revenueMinor: number, grossProfitMinor: number, extra: Partial<TransactionForValues> = {}): TransactionForValues {
   return { type: 'vehicle_sale', dealerId: 'D1', customerId, at: new Date(at), currency: 'CNY', revenueMinor, grossProfitMinor, ...extra };
@@ -29,22 +30,7 @@ describe('customerValuesFromTransactions', () => {
   });
 
   it('accepts parsed transactions of the customer module as they are', () => {
-    const repairOrder = parse(TransactionSchema, {
-      type: 'repair_order',
-      id: 'RO-1',
-      dealerId: 'D1',
-      customerId: 'C1',
-      vehicleId: 'V1',
-      at: '2024-03-02T10:00:00+08:00',
-      currency: 'CNY',
-      serviceKind: 'maintenance',
-      revenueMinor: 80000,
-      grossProfitMinor: 38000,
-      lines: [
-        { category: 'labor', quantity: 1.5, revenueMinor: 30000, costMinor: 12000 },
-        { category: 'parts', quantity: 1, revenueMinor: 50000, costMinor: 30000 },
-      ],
-    });
+    const repairOrder = parse(TransactionSchema, repairOrderInput());
     expect(customerValuesFromTransactions([repairOrder], window)).toEqual([{ customerId: 'C1', revenueMinor: 80000, profitMinor: 38000, purchaseCount: 1 }]);
   });
 

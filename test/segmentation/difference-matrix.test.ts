@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyDifferenceMatrix, needDifference, valueDifference } from 'dealer-crm/segmentation';
-import { issuesOf } from './helpers.js';
+import { issuesOf } from '../support/errors.js';
 
 describe('classifyDifferenceMatrix', () => {
   it('places groups in the four cells, a measure at the cut counting as high', () => {

@@ -1,16 +1,4 @@
-import { ValidationError, type ValidationIssue } from 'dealer-crm/core';
 import fc from 'fast-check';
-
-/** The issues of the ValidationError `fn` throws; fails when it throws nothing or something else. */
-export function issuesOf(fn: () => unknown): readonly ValidationIssue[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ValidationError) return error.issues;
-    throw error;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 /** `C001`, `C002`, …: ids whose string order is their numeric order. */
 export function customerId(index: number): string {

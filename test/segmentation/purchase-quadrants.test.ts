@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyPurchaseQuadrants, definePurchaseQuadrantPolicy } from 'dealer-crm/segmentation';
-import { issuesOf, rowsArbitrary, shuffled } from './helpers.js';
+import { issuesOf } from '../support/errors.js';
+import { rowsArbitrary, shuffled } from './helpers.js';
 
 describe('classifyPurchaseQuadrants', () => {
   it('cuts at the medians when no cut points are given', () => {

@@ -6,7 +6,7 @@ import {
   pyramidStrategyDescriptions,
   PyramidStrategySchema,
 } from 'dealer-crm/segmentation';
-import { issuesOf } from './helpers.js';
+import { issuesOf } from '../support/errors.js';
 
 describe('definePyramidPolicy', () => {
   it('ships the five-zone default with the shares and strategies of dealer practice', () => {

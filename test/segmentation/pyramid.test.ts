@@ -9,7 +9,8 @@ import {
   type PyramidPolicyInput,
   type PyramidResult,
 } from 'dealer-crm/segmentation';
-import { customerId, issuesOf, rowsArbitrary, shuffled } from './helpers.js';
+import { issuesOf } from '../support/errors.js';
+import { customerId, rowsArbitrary, shuffled } from './helpers.js';
 
 function zoneMembers(result: PyramidResult): Record<string, string[]> {
   const members: Record<string, string[]> = {};

@@ -10,7 +10,8 @@ import {
   RfmSegmentNameSchema,
   type RfmSegmentName,
 } from 'dealer-crm/segmentation';
-import { issuesOf, shuffled } from './helpers.js';
+import { issuesOf } from '../support/errors.js';
+import { shuffled } from './helpers.js';
 
 // The rule table of the guide, written out cell by cell as an independent oracle.
 // Rows are R = 5 down to 1, columns FM = 1 to 5.

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assignPyramid, defaultPyramidPolicy, tierMigration } from 'dealer-crm/segmentation';
-import { issuesOf, rowsArbitrary } from './helpers.js';
+import { issuesOf } from '../support/errors.js';
+import { rowsArbitrary } from './helpers.js';
 
 const order = defaultPyramidPolicy.zones.map((zone) => zone.id);
 

@@ -37,3 +37,27 @@ export function expectDistributionMean(probability: (n: number) => number, mean:
   expect(sum).toBeCloseTo(1, 9);
   expect(Math.abs(first - mean)).toBeLessThan(1e-7 * Math.max(1, mean));
 }
+
+/**
+ * Simulates 100 000 new customers over 52 weeks and checks (see
+ * {@link expectCountsMatch}) their visit counts against the model's mean
+ * E[X(52)] and its P(X(52) = k) for k = 0, 1, 2, 3, 5, 8.
+ */
+export function expectNewCustomerVisitsMatchSimulation(
+  simulateVisits: (until: number) => readonly number[],
+  expectedVisits: (t: number) => number,
+  visitProbability: (n: number, t: number) => number,
+): void {
+  expectCountsMatch(() => simulateVisits(52).length, 100_000, expectedVisits(52), (k) => visitProbability(k, 52), [0, 1, 2, 3, 5, 8]);
+}
+
+/** Checks that a fit converged and that each of its parameters lies within three standard errors of the true value. */
+export function expectRecoversParameters<K extends string>(
+  fit: { readonly converged: boolean; readonly params: Readonly<Record<K, number>>; readonly standardErrors: Readonly<Record<K, number>> | null },
+  truth: Readonly<Record<K, number>>,
+): void {
+  expect(fit.converged).toBe(true);
+  for (const key of Object.keys(truth) as K[]) {
+    expect(Math.abs(fit.params[key] - truth[key])).toBeLessThan(3 * fit.standardErrors![key]);
+  }
+}

@@ -106,6 +106,21 @@ export function logPoisson(n: number, y: number): number {
   return n * Math.log(y) - y - gammaln(n + 1);
 }
 
+/**
+ * A customer's individual-level model given the visit rate λ and a dropout
+ * parameter (BG/NBD: the dropout probability p; Pareto/NBD: the death rate μ).
+ */
+export interface IndividualModel {
+  /** ln L(x, t_x, T | λ, ·). */
+  logLikelihood(lambda: number, dropout: number, x: number, tx: number, t: number): number;
+  /** ln of the likelihood of x visits over (0, T] and being alive at T. */
+  logAlive(lambda: number, dropout: number, x: number, t: number): number;
+  /** E[visits over (0, t]] of a customer alive at the start. */
+  expectedIfAlive(lambda: number, dropout: number, t: number): number;
+  /** P(n visits over (0, t]) of a customer alive at the start. */
+  probability(lambda: number, dropout: number, n: number, t: number): number;
+}
+
 export const bgNbdIndividual = {
   logLikelihood(lambda: number, p: number, x: number, tx: number, t: number): number {
     const alive = x * Math.log1p(-p) + x * Math.log(lambda) - lambda * t;
@@ -123,7 +138,7 @@ export const bgNbdIndividual = {
     const alive = Math.exp(n * Math.log1p(-p) + logPoisson(n, lambda * t));
     return n === 0 ? alive : alive + p * (1 - p) ** (n - 1) * poissonTail(n, lambda * t);
   },
-};
+} satisfies IndividualModel;
 
 export const paretoNbdIndividual = {
   logLikelihood(lambda: number, mu: number, x: number, tx: number, t: number): number {
@@ -144,4 +159,4 @@ export const paretoNbdIndividual = {
     const dead = (mu / (lambda + mu)) * (lambda / (lambda + mu)) ** n * gammainc((lambda + mu) * t, n + 1);
     return alive + dead;
   },
-};
+} satisfies IndividualModel;

@@ -93,3 +93,17 @@ export function historyOf(visits: readonly number[], age: number): { frequency: 
   const seen = visits.filter((t) => t <= age);
   return { frequency: seen.length, recency: seen.length > 0 ? seen[seen.length - 1]! : 0, age };
 }
+
+/**
+ * The histories of `count` simulated customers, each observed up to an age
+ * drawn uniformly from (26, 52) weeks; `simulateVisits(age)` draws one
+ * customer's visits (from the same `random`).
+ */
+export function simulateHistories(random: Random, count: number, simulateVisits: (until: number) => readonly number[]): { frequency: number; recency: number; age: number }[] {
+  const histories: { frequency: number; recency: number; age: number }[] = [];
+  for (let i = 0; i < count; i++) {
+    const age = 26 + 26 * random.uniform();
+    histories.push(historyOf(simulateVisits(age), age));
+  }
+  return histories;
+}
