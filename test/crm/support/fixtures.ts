@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { ValidationError } from 'dealer-crm/core';
 import { createCrmStorage, type StorageDriver } from 'dealer-crm/adapters';
 import { createMemoryDriver } from 'dealer-crm/adapters/memory';
 import type { CustomerInput, TransactionInput } from 'dealer-crm/customer';
@@ -172,13 +171,4 @@ export async function outboxEvents(storage: CrmFacadeStorage, tenantId: string):
   return events;
 }
 
-/** The issues of the ValidationError a call throws (fails the test when it throws none). */
-export function issuesOf(fn: () => unknown) {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ValidationError) return error.issues;
-    throw error;
-  }
-  throw new Error('expected a ValidationError');
-}
+export { issuesOf } from '../../support/errors.js';
