@@ -24,6 +24,27 @@ export interface DemoLoad {
   readonly complaints: readonly (readonly ComplaintEventInput[])[];
 }
 
+/** The storage calls a load makes inside one transaction. */
+type DemoTx = Parameters<Parameters<DemoStorage['transaction']>[1]>[0];
+
+const LOAD_GROUP = 200;
+
+/**
+ * Writes items a group of 200 to a storage transaction (one commit a group
+ * instead of one a call: a third faster on PGlite), ticking the progress bar.
+ */
+async function writeInGroups<T>(storage: DemoStorage, tenantId: string, items: readonly T[], progress: Progress, label: string, write: (tx: DemoTx, item: T) => Promise<void>): Promise<void> {
+  progress.start(label, items.length);
+  for (let from = 0; from < items.length; from += LOAD_GROUP) {
+    const group = items.slice(from, from + LOAD_GROUP);
+    await storage.transaction(tenantId, async (tx) => {
+      for (const item of group) await write(tx, item);
+    });
+    progress.tick(from + group.length);
+  }
+  progress.done(`${items.length.toLocaleString('en-US')}`);
+}
+
 async function forEachWithProgress<T>(items: readonly T[], progress: Progress, label: string, fn: (item: T) => Promise<void>, concurrency = 8): Promise<void> {
   progress.start(label, items.length);
   let next = 0;
@@ -47,23 +68,23 @@ export async function loadDemo(storage: DemoStorage, tenantId: string, data: Dem
   await storage.importRecords(tenantId, 'leads', data.leads);
   progress.done(`${(data.vehicles.length + data.ownerships.length + data.leads.length).toLocaleString('en-US')} records`);
 
-  await forEachWithProgress([...data.transactionsByCustomer], progress, 'transaction streams', async ([customerId, transactions]) => {
-    await storage.append(tenantId, 'transactions', customerId, transactions, { idempotencyKey: `demo-load:${customerId}`, expectedVersion: 0 });
+  await writeInGroups(storage, tenantId, [...data.transactionsByCustomer], progress, 'transaction streams', async (tx, [customerId, transactions]) => {
+    await tx.append(tenantId, 'transactions', customerId, transactions, { idempotencyKey: `demo-load:${customerId}`, expectedVersion: 0 });
   });
 
-  await forEachWithProgress(data.complaints, progress, 'complaint cases and event streams', async (events) => {
+  await writeInGroups(storage, tenantId, data.complaints, progress, 'complaint cases and event streams', async (tx, events) => {
     const record = replayComplaintCase(events);
-    await storage.put(tenantId, 'complaints', record);
-    await storage.append(tenantId, 'complaint_events', record.id, events, { idempotencyKey: `demo-load:${record.id}` });
+    await tx.put(tenantId, 'complaints', record);
+    await tx.append(tenantId, 'complaint_events', record.id, events, { idempotencyKey: `demo-load:${record.id}` });
   });
 }
 
 /** Writes loyalty members and their ledgers. */
 export async function loadLoyalty(storage: DemoStorage, tenantId: string, program: LoyaltyProgram, memberships: readonly DemoMembership[], progress: Progress): Promise<void> {
   await storage.importRecords(tenantId, 'loyalty_members', memberships.map((m) => m.member));
-  await forEachWithProgress(memberships, progress, 'loyalty ledgers', async ({ member, entries }) => {
+  await writeInGroups(storage, tenantId, memberships, progress, 'loyalty ledgers', async (tx, { member, entries }) => {
     if (entries.length === 0) return;
-    await storage.append(tenantId, 'loyalty_ledger', loyaltyAccountId(program, member), entries, { idempotencyKey: `demo-load:${member.id}`, expectedVersion: 0 });
+    await tx.append(tenantId, 'loyalty_ledger', loyaltyAccountId(program, member), entries, { idempotencyKey: `demo-load:${member.id}`, expectedVersion: 0 });
   });
 }
 
