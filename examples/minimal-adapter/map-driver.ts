@@ -21,7 +21,8 @@ import {
   type StoredEntry,
 } from 'dealer-crm/adapters';
 
-interface Row {
+/** A stored record: its version, the document as JSON text, and its index values. */
+export interface Row {
   version: number;
   document: string;
   index: Readonly<Record<string, IndexScalar>>;
@@ -46,6 +47,14 @@ function copy(state: State): State {
     records: new Map([...state.records].map(([k, rows]) => [k, new Map(rows)])),
     streams: new Map([...state.streams].map(([k, s]) => [k, { entries: [...s.entries], keys: new Map(s.keys) }])),
   };
+}
+
+/** The driver, plus two look-ups past the contract for the conformance kit's inspection tests. */
+export interface MapDriver extends StorageDriver {
+  /** The stored row of a record (version, JSON text, index values), or null. */
+  peekRecord(tenantId: string, collection: string, id: string): Row | null;
+  /** How many entries a stream really holds. */
+  peekStreamLength(tenantId: string, kind: string, streamId: string): number;
 }
 
 /** The calls of the contract over one state (the live one, or a transaction's copy). */
@@ -129,7 +138,7 @@ function operations(state: () => State): StorageDriverOperations {
  * it is atomic in JavaScript's single thread; the lock serialises writes
  * with transactions, which work on a copy and swap it in at commit.
  */
-export function createMapDriver(): StorageDriver {
+export function createMapDriver(): MapDriver {
   let state: State = { records: new Map(), streams: new Map() };
   const lock = createKeyedLock();
   const live = operations(() => state);
@@ -144,6 +153,9 @@ export function createMapDriver(): StorageDriver {
     putRecords: locked(live.putRecords),
     deleteRecord: locked(live.deleteRecord),
     appendToStream: locked(live.appendToStream),
+    // For the conformance kit's inspection tests: what is really stored, past the contract.
+    peekRecord: (tenantId, collection, id) => state.records.get(key(tenantId, collection))?.get(id) ?? null,
+    peekStreamLength: (tenantId, kind, streamId) => state.streams.get(key(tenantId, kind, streamId))?.entries.length ?? 0,
     transaction: (_tenantId, fn) =>
       lock.run('state', async () => {
         const draft = copy(state);
