@@ -1,18 +1,18 @@
-import { CrmError, invalid, parse } from '../core/index.js';
+import { CrmError, invalid, parse, payloadHash } from '../core/index.js';
 import type { Transaction } from '../customer/models/index.js';
 import { LoyaltyAccrualEventSchema, type LoyaltyAccrualEvent, type LoyaltyAccrualEventInput, type LoyaltyWriteOptions } from './events.js';
 import type { EarningBreakdown, LedgerEntry } from './ledger-entry.js';
 import type { LoyaltyMemberInput } from './member.js';
 import type { LoyaltyProgram } from './program.js';
-import { checkCurrency, transactionBase } from './internal/earning-rules.js';
+import { checkCurrency, transactionBase, type CreditBasis } from './internal/earning-rules.js';
 import type { ProgramContext } from './internal/context.js';
-import { lotDates, lotFor } from './internal/lots.js';
+import { lotDatesOf } from './internal/lots.js';
 import { naturalIdentity } from './internal/ledger-index.js';
-import { checkEventTime, replayResult, setupWrite, writeMeta, writeResult, type LoyaltyWriteResult, type WriteSetup } from './internal/operation.js';
+import { checkEventTime, replayResult, setupWrite, writeResult, type LoyaltyWriteResult, type WriteSetup } from './internal/operation.js';
 import { makeFact, type ReplayFact } from './internal/replay.js';
 import { checkNestedTransaction } from './internal/transaction-check.js';
 import { TransactionPayloadWriter } from './internal/fingerprint.js';
-import type { FactTemplate, WriteMeta } from './internal/writer.js';
+import type { FactTemplate, InOrderEarn, WriteMeta } from './internal/writer.js';
 
 /** What {@link accrue} returns: the write, and what the event earned. */
 export interface AccrualResult extends LoyaltyWriteResult {
@@ -102,6 +102,24 @@ export function accrueMany(
   events: readonly LoyaltyAccrualEventInput[],
   options: LoyaltyWriteOptions,
 ): AccrualBatchResult {
+  return accrueBatch(program, member, entries, events, options, true);
+}
+
+/**
+ * {@link accrueMany} with its in-order fast path (`LedgerWriter.appendEarnsInOrder`)
+ * switched on or off: off, every event is written by the general path, one
+ * write at a time. The results are the same either way (the tests check).
+ *
+ * @internal
+ */
+export function accrueBatch(
+  program: LoyaltyProgram,
+  member: LoyaltyMemberInput,
+  entries: readonly LedgerEntry[],
+  events: readonly LoyaltyAccrualEventInput[],
+  options: LoyaltyWriteOptions,
+  fastPath: boolean,
+): AccrualBatchResult {
   const setup = setupWrite(program, member, entries, options);
   if (!Array.isArray(events)) invalid('events', 'expected an array of accrual events');
   const payloads = new TransactionPayloadWriter(setup.member.id, setup.ctx.iso);
@@ -116,8 +134,17 @@ export function accrueMany(
       : prepareAccrual(setup, payloads, parse(LoyaltyAccrualEventSchema, event, { path, label: 'accrual event' }), path);
     order[index] = index;
   }
-  order.sort((a, b) => prepared[a]!.fact.atMs - prepared[b]!.fact.atMs || a - b);
+  sortByTime(order, prepared);
   const results = new Array<AccrualBatchResult['results'][number]>(prepared.length);
+  // The common case — new earns, in time order after everything recorded — in one pass with no replay objects.
+  const appended = fastPath ? setup.writer.appendEarnsInOrder(prepared, order, setup.member.id, setup.asOf) : null;
+  if (appended !== null) {
+    for (let i = 0; i < order.length; i++) {
+      const entry = appended[i]!;
+      results[order[i]!] = { idempotencyKey: entry.idempotencyKey, replayed: false, points: entry.points };
+    }
+    return { entries: appended, results };
+  }
   const written: LedgerEntry[] = [];
   for (const index of order) {
     const outcome = accrueOne(setup, prepared[index]!);
@@ -126,6 +153,29 @@ export function accrueMany(
     results[index] = { idempotencyKey: outcome.meta.key, replayed: outcome.replayed, points: primary?.role === 'fact' ? primary.points : 0 };
   }
   return { entries: written, results };
+}
+
+/**
+ * Sorts event indexes by event time, then index — one total order, so any
+ * sort gives the same result. A batch of a few events (one member's night) is
+ * sorted by insertion, with no scratch arrays.
+ */
+function sortByTime(order: number[], prepared: readonly PreparedAccrual[]): void {
+  if (order.length > 32) {
+    order.sort((a, b) => prepared[a]!.atMs - prepared[b]!.atMs || a - b);
+    return;
+  }
+  for (let i = 1; i < order.length; i++) {
+    const index = order[i]!;
+    const atMs = prepared[index]!.atMs;
+    let j = i - 1;
+    // Indexes start ascending, so an equal time never needs a move.
+    while (j >= 0 && prepared[order[j]!]!.atMs > atMs) {
+      order[j + 1] = order[j]!;
+      j--;
+    }
+    order[j + 1] = index;
+  }
 }
 
 /** The checked transaction of a plain transaction event (its key checked too). */
@@ -155,12 +205,71 @@ function isPlainTransactionEvent(event: LoyaltyAccrualEventInput): event is Extr
   return true;
 }
 
-interface PreparedAccrual {
-  readonly meta: WriteMeta;
-  readonly fact: ReplayFact;
-  readonly template: FactTemplate;
-  readonly identity: string;
+/**
+ * A checked accrual, ready to write: its key and payload hash, its natural
+ * identity, its time and lot, how it is credited and its fact entry's data.
+ * The general path makes its replay fact and write meta from it
+ * ({@link factOf}); the fast path needs neither.
+ */
+interface PreparedAccrual extends InOrderEarn {
   readonly path: string;
+  readonly availableAtMs: number;
+  readonly expiresAtMs: number;
+  readonly qualifyingPoints: number;
+  readonly qualifyingSpendMinor: number;
+}
+
+/** The write meta of a prepared accrual (the general path's). */
+function metaOf(item: PreparedAccrual, asOf: Date): WriteMeta {
+  return { key: item.key, payloadHash: item.payloadHash, asOf };
+}
+
+/** The replay fact of a prepared accrual. */
+function factOf(setup: WriteSetup, item: PreparedAccrual): ReplayFact {
+  return makeFact({
+    key: item.key,
+    kind: 'earn',
+    memberId: setup.member.id,
+    atMs: item.atMs,
+    lot: { availableAtMs: item.availableAtMs, expiresAtMs: item.expiresAtMs },
+    credit: item.basis === null ? item.credit : 0,
+    rating: item.basis === null ? null : { basis: item.basis, recordedTierId: null },
+    spend: 0,
+    targetKey: null,
+    qualifyingPoints: item.qualifyingPoints,
+    qualifyingSpendMinor: item.qualifyingSpendMinor,
+    benefit: null,
+    entry: null,
+  });
+}
+
+/** A prepared accrual from its parts, in one object shape. */
+function prepared(
+  key: string,
+  payloadHash: string,
+  identity: string,
+  path: string,
+  atMs: number,
+  availableAtMs: number,
+  expiresAtMs: number,
+  basis: CreditBasis | null,
+  credit: number,
+  template: FactTemplate,
+): PreparedAccrual {
+  return {
+    key,
+    payloadHash,
+    identity,
+    atMs,
+    basis,
+    credit,
+    template,
+    path,
+    availableAtMs,
+    expiresAtMs,
+    qualifyingPoints: template.qualifyingPoints,
+    qualifyingSpendMinor: template.qualifyingSpendMinor,
+  };
 }
 
 function prepareAccrual(setup: WriteSetup, payloads: TransactionPayloadWriter, event: LoyaltyAccrualEvent, path: string): PreparedAccrual {
@@ -213,52 +322,34 @@ const TYPE_LABEL: Readonly<Record<Transaction['type'], string>> = { vehicle_sale
 
 function prepareTransaction(setup: WriteSetup, payloads: TransactionPayloadWriter, transaction: Transaction, key: string | undefined, path: string): PreparedAccrual {
   const { ctx, member, asOf } = setup;
-  checkCurrency(ctx, transaction, `${path}.transaction.currency`);
+  // The checks' paths are built only for an event that fails one.
+  if (transaction.currency !== ctx.program.currency) checkCurrency(ctx, transaction, `${path}.transaction.currency`);
   if (transaction.customerId !== member.customerId) {
     invalid(`${path}.transaction.customerId`, `the transaction belongs to customer ${transaction.customerId}, but member ${member.id} is customer ${member.customerId}`);
   }
-  checkEventTime(member, transaction.at, asOf, `${path}.transaction.at`);
-  const base = transactionBase(ctx, transaction);
   const atMs = transaction.at.getTime();
+  if (atMs < member.joinedAt.getTime() || atMs > asOf.getTime()) checkEventTime(member, transaction.at, asOf, `${path}.transaction.at`);
+  const base = transactionBase(ctx, transaction);
   // The default key is the natural identity: one string for both.
   const identity = `transaction:${transaction.id}`;
   const eventKey = key ?? identity;
-  const lot = lotFor(ctx, atMs);
-  return {
-    meta: { key: eventKey, payloadHash: payloads.hash(transaction), asOf },
-    identity,
-    path,
-    fact: makeFact({
-      key: eventKey,
-      kind: 'earn',
-      memberId: member.id,
-      atMs,
-      lot,
-      credit: 0,
-      rating: { basis: base, recordedTierId: null },
-      spend: 0,
-      targetKey: null,
-      qualifyingPoints: base.basePoints,
-      qualifyingSpendMinor: base.eligibleRevenueMinor,
-      benefit: null,
-      entry: null,
-    }),
-    template: {
-      reason: `${TYPE_LABEL[transaction.type]} ${transaction.id}`,
-      qualifyingPoints: base.basePoints,
-      qualifyingSpendMinor: base.eligibleRevenueMinor,
-      lot: lotDates(lot),
-      source: {
-        type: 'transaction',
-        transactionId: transaction.id,
-        transactionType: transaction.type,
-        dealerId: transaction.dealerId,
-        currency: transaction.currency,
-        revenueMinor: transaction.revenueMinor,
-        eligibleRevenueMinor: base.eligibleRevenueMinor,
-      },
+  const availableAtMs = ctx.availableAt(atMs);
+  const expiresAtMs = ctx.expiresAt(atMs);
+  return prepared(eventKey, payloads.hash(transaction), identity, path, atMs, availableAtMs, expiresAtMs, base, 0, {
+    reason: `${TYPE_LABEL[transaction.type]} ${transaction.id}`,
+    qualifyingPoints: base.basePoints,
+    qualifyingSpendMinor: base.eligibleRevenueMinor,
+    lot: lotDatesOf(availableAtMs, expiresAtMs),
+    source: {
+      type: 'transaction',
+      transactionId: transaction.id,
+      transactionType: transaction.type,
+      dealerId: transaction.dealerId,
+      currency: transaction.currency,
+      revenueMinor: transaction.revenueMinor,
+      eligibleRevenueMinor: base.eligibleRevenueMinor,
     },
-  };
+  });
 }
 
 function bonus(
@@ -271,32 +362,20 @@ function bonus(
   reason: string,
   source: NonNullable<LedgerEntry['source']>,
 ): PreparedAccrual {
-  const { ctx, member, asOf } = setup;
+  const { ctx, member } = setup;
   const atMs = event.at.getTime();
-  const lot = lotFor(ctx, atMs);
+  const availableAtMs = ctx.availableAt(atMs);
+  const expiresAtMs = ctx.expiresAt(atMs);
   const qualifying = countsTowardTier ? points : 0;
   const { key: _key, ...payload } = event;
-  return {
-    meta: writeMeta(key, { ...payload, memberId: member.id }, asOf),
-    identity: naturalIdentity({ kind: 'earn', memberId: member.id, source })!,
-    path,
-    fact: makeFact({
-      key,
-      kind: 'earn',
-      memberId: member.id,
-      atMs,
-      lot,
-      credit: points,
-      rating: null,
-      spend: 0,
-      targetKey: null,
-      qualifyingPoints: qualifying,
-      qualifyingSpendMinor: 0,
-      benefit: null,
-      entry: null,
-    }),
-    template: { reason, qualifyingPoints: qualifying, qualifyingSpendMinor: 0, lot: lotDates(lot), source },
-  };
+  const identity = naturalIdentity({ kind: 'earn', memberId: member.id, source })!;
+  return prepared(key, payloadHash({ ...payload, memberId: member.id }), identity, path, atMs, availableAtMs, expiresAtMs, null, points, {
+    reason,
+    qualifyingPoints: qualifying,
+    qualifyingSpendMinor: 0,
+    lot: lotDatesOf(availableAtMs, expiresAtMs),
+    source,
+  });
 }
 
 function birthdayYear(ctx: ProgramContext, birthday: string, atMs: number, windowDays: number): number | null {
@@ -326,16 +405,17 @@ interface AccrualOutcome {
 
 function accrueOne(setup: WriteSetup, prepared: PreparedAccrual): AccrualOutcome {
   const { writer } = setup;
-  const lookup = writer.lookup(prepared.meta.key, prepared.meta.payloadHash);
-  if (lookup.status === 'replay') return { meta: prepared.meta, replayed: true, entries: [], recorded: lookup.entries, late: false };
+  const meta = metaOf(prepared, setup.asOf);
+  const lookup = writer.lookup(meta.key, meta.payloadHash);
+  if (lookup.status === 'replay') return { meta, replayed: true, entries: [], recorded: lookup.entries, late: false };
   const owner = writer.naturalOwner(prepared.identity);
   if (owner !== undefined) {
     throw new CrmError('IDEMPOTENCY_CONFLICT', `${prepared.identity} was already credited under key ${JSON.stringify(owner)}; reverse that event first to credit it again`, {
-      details: { identity: prepared.identity, existingKey: owner, key: prepared.meta.key, path: prepared.path },
+      details: { identity: prepared.identity, existingKey: owner, key: meta.key, path: prepared.path },
     });
   }
-  const outcome = writer.write(prepared.fact, prepared.template, prepared.meta, undefined, prepared.identity);
-  return { meta: prepared.meta, replayed: false, entries: outcome.entries, recorded: outcome.entries, late: outcome.late };
+  const outcome = writer.write(factOf(setup, prepared), prepared.template, meta, undefined, prepared.identity);
+  return { meta, replayed: false, entries: outcome.entries, recorded: outcome.entries, late: outcome.late };
 }
 
 function accrualResult(base: LoyaltyWriteResult, recorded: readonly LedgerEntry[]): AccrualResult {

@@ -1,6 +1,6 @@
 import { sha256Hex } from '../../core/index.js';
 import { LineCategorySchema, PayTypeSchema, type LineCategory, type PayType, type Transaction } from '../../customer/models/index.js';
-import type { IsoInstantFormatter } from './iso-instant.js';
+import { IsoInstantFormatter, MAX_ISO_INSTANT_MS, MIN_ISO_INSTANT_MS } from './iso-instant.js';
 
 /**
  * What the engine reads from a transaction event, as a compact value whose
@@ -64,13 +64,7 @@ export class TransactionPayloadWriter {
   json(transaction: Transaction): string {
     // Type, currency, kinds, categories and pay types are schema enums (plain ASCII): written as they are.
     const kind = transaction.type === 'vehicle_sale' ? transaction.saleKind : transaction.type === 'repair_order' ? transaction.serviceKind : null;
-    if (transaction.currency !== this.currency || transaction.customerId !== this.customerId || transaction.dealerId !== this.dealerId || kind !== this.kind) {
-      this.currency = transaction.currency;
-      this.customerId = transaction.customerId;
-      this.dealerId = transaction.dealerId;
-      this.kind = kind;
-      this.middle = `","${transaction.currency}",${jsonString(transaction.customerId)},${jsonString(transaction.dealerId)},${kind === null ? 'null' : `"${kind}"`},`;
-    }
+    const middle = this.middleOf(transaction, kind);
     let lines = 'null]';
     if (transaction.type !== 'vehicle_sale') {
       const first = transaction.lines[0]!;
@@ -82,14 +76,169 @@ export class TransactionPayloadWriter {
       lines = `${lines}]]]`;
     }
     const at = this.iso === undefined ? transaction.at.toISOString() : this.iso.format(transaction.at.getTime());
-    return `${this.heads[transaction.type]}${jsonString(transaction.id)},"${at}${this.middle}${jsonNumber(transaction.revenueMinor)},${lines}`;
+    return `${this.heads[transaction.type]}${jsonString(transaction.id)},"${at}${middle}${jsonNumber(transaction.revenueMinor)},${lines}`;
   }
 
-  /** The payload hash of the event: core `payloadHash` of {@link transactionPayload}. */
+  /**
+   * The payload hash of the event: core `payloadHash` of {@link transactionPayload}.
+   * Where the runtime hashes bytes natively (Node's `crypto.hash`), an event
+   * whose JSON is plain ASCII (ids and codes are) is written as bytes into a
+   * scratch buffer and hashed from there — the same bytes as the UTF-8 of
+   * {@link json}, with no strings made on the way; any other goes through
+   * {@link json}.
+   */
   hash(transaction: Transaction): string {
+    if (nativeHash !== undefined) {
+      const length = this.writeAscii(transaction);
+      if (length > 0) return nativeHash('sha256', scratchView(length), 'hex');
+    }
     return sha256Hex(this.json(transaction));
   }
+
+  /** Writes {@link json} into {@link SCRATCH} as ASCII and returns its length, or -1 when it is not plain ASCII or does not fit. */
+  private writeAscii(transaction: Transaction): number {
+    const bytes = SCRATCH;
+    let at = writeText(bytes, 0, this.heads[transaction.type]);
+    if (at < 0) return -1;
+    at = writeJsonText(bytes, at, transaction.id);
+    if (at < 0 || at + 32 > SCRATCH_LIMIT) return -1;
+    bytes[at++] = COMMA;
+    bytes[at++] = QUOTE;
+    at = writeIsoInstant(bytes, at, transaction.at.getTime(), this.iso ?? DEFAULT_ISO);
+    if (at < 0) return -1;
+    const kind = transaction.type === 'vehicle_sale' ? transaction.saleKind : transaction.type === 'repair_order' ? transaction.serviceKind : null;
+    at = writeText(bytes, at, this.middleOf(transaction, kind));
+    if (at < 0) return -1;
+    at = writeNumber(bytes, at, transaction.revenueMinor);
+    if (at < 0) return -1;
+    bytes[at++] = COMMA;
+    if (transaction.type === 'vehicle_sale') return writeText(bytes, at, 'null]');
+    const lines = transaction.lines;
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!;
+      at = writeText(bytes, at, (i === 0 ? FIRST_LINE_HEADS : NEXT_LINE_HEADS)[line.category][line.payType]);
+      if (at < 0) return -1;
+      at = writeNumber(bytes, at, line.revenueMinor);
+      if (at < 0) return -1;
+    }
+    return writeText(bytes, at, ']]]');
+  }
+
+  /** `","<currency>",<customer>,<dealer>,<kind>,` for a transaction, remade only when one of them changes. */
+  private middleOf(transaction: Transaction, kind: string | null): string {
+    if (transaction.currency !== this.currency || transaction.customerId !== this.customerId || transaction.dealerId !== this.dealerId || kind !== this.kind) {
+      this.currency = transaction.currency;
+      this.customerId = transaction.customerId;
+      this.dealerId = transaction.dealerId;
+      this.kind = kind;
+      this.middle = `","${transaction.currency}",${jsonString(transaction.customerId)},${jsonString(transaction.dealerId)},${kind === null ? 'null' : `"${kind}"`},`;
+    }
+    return this.middle;
+  }
 }
+
+type NativeHash = (algorithm: string, data: Uint8Array, outputEncoding: 'hex') => string;
+
+/**
+ * Node's one-shot `crypto.hash` over bytes, where the runtime has it and it
+ * agrees with core `sha256Hex` on a sample (feature detection, resolved once).
+ */
+const nativeHash: NativeHash | undefined = (() => {
+  const runtime = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const hash = (runtime?.getBuiltinModule?.('node:crypto') as { hash?: unknown } | undefined)?.hash;
+  if (typeof hash !== 'function') return undefined;
+  try {
+    const sample = '["transaction","M-1"]';
+    const bytes = Uint8Array.from(sample, (char) => char.charCodeAt(0));
+    return (hash as NativeHash)('sha256', bytes, 'hex') === sha256Hex(sample) ? (hash as NativeHash) : undefined;
+  } catch {
+    return undefined;
+  }
+})();
+
+/** Scratch bytes for one payload at a time (written and hashed synchronously), and a view of each length used. */
+const SCRATCH_LIMIT = 4096;
+const SCRATCH = new Uint8Array(SCRATCH_LIMIT);
+const VIEWS: (Uint8Array | undefined)[] = [];
+
+function scratchView(length: number): Uint8Array {
+  let view = VIEWS[length];
+  if (view === undefined) {
+    view = SCRATCH.subarray(0, length);
+    VIEWS[length] = view;
+  }
+  return view;
+}
+
+const COMMA = 0x2c;
+const QUOTE = 0x22;
+const DEFAULT_ISO = new IsoInstantFormatter();
+
+/** Writes ASCII `text` at `at`; -1 if it has any other character or does not fit. */
+function writeText(bytes: Uint8Array, at: number, text: string): number {
+  if (at < 0 || at + text.length > SCRATCH_LIMIT) return -1;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x80) return -1;
+    bytes[at++] = code;
+  }
+  return at;
+}
+
+/** Writes `JSON.stringify(text)` for a string that needs no escape and is ASCII; -1 for any other. */
+function writeJsonText(bytes: Uint8Array, at: number, text: string): number {
+  if (at < 0 || at + text.length + 2 > SCRATCH_LIMIT) return -1;
+  bytes[at++] = QUOTE;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code >= 0x80 || code === QUOTE || code === 0x5c) return -1;
+    bytes[at++] = code;
+  }
+  bytes[at++] = QUOTE;
+  return at;
+}
+
+/** Writes {@link jsonNumber} of `value`: the digits of a safe non-negative integer, else its string. */
+function writeNumber(bytes: Uint8Array, at: number, value: number): number {
+  if (!(Number.isSafeInteger(value) && value >= 0)) return writeText(bytes, at, jsonNumber(value));
+  let digits = 1;
+  for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  if (at + digits > SCRATCH_LIMIT) return -1;
+  let rest = value;
+  for (let i = at + digits - 1; i >= at; i--) {
+    bytes[i] = 0x30 + (rest % 10);
+    rest = Math.floor(rest / 10);
+  }
+  return at + digits;
+}
+
+/** Writes `toISOString()` of `ms` (through `iso`, which memoises the date part); -1 outside the four-digit years. */
+function writeIsoInstant(bytes: Uint8Array, at: number, ms: number, iso: IsoInstantFormatter): number {
+  if (!(ms >= MIN_ISO_INSTANT_MS && ms <= MAX_ISO_INSTANT_MS) || !Number.isInteger(ms)) return -1;
+  at = writeText(bytes, at, iso.datePart(ms));
+  if (at < 0) return -1;
+  const msOfDay = ms - Math.floor(ms / DAY_MS) * DAY_MS;
+  const hours = Math.floor(msOfDay / 3_600_000);
+  const minutes = Math.floor(msOfDay / 60_000) % 60;
+  const seconds = Math.floor(msOfDay / 1000) % 60;
+  const millis = msOfDay % 1000;
+  bytes[at++] = 0x30 + Math.floor(hours / 10);
+  bytes[at++] = 0x30 + (hours % 10);
+  bytes[at++] = 0x3a;
+  bytes[at++] = 0x30 + Math.floor(minutes / 10);
+  bytes[at++] = 0x30 + (minutes % 10);
+  bytes[at++] = 0x3a;
+  bytes[at++] = 0x30 + Math.floor(seconds / 10);
+  bytes[at++] = 0x30 + (seconds % 10);
+  bytes[at++] = 0x2e;
+  bytes[at++] = 0x30 + Math.floor(millis / 100);
+  bytes[at++] = 0x30 + (Math.floor(millis / 10) % 10);
+  bytes[at++] = 0x30 + (millis % 10);
+  bytes[at++] = 0x5a;
+  return at;
+}
+
+const DAY_MS = 86_400_000;
 
 /** `[["<category>","<payType>",` (the first line) and `],["<category>","<payType>",` (the next ones) for every line category and pay type. */
 const FIRST_LINE_HEADS = lineHeads('[[');

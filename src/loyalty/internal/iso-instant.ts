@@ -26,16 +26,31 @@ const MILLISECONDS = Array.from({ length: 1000 }, (_, ms) => pad(ms, 3));
 export class IsoInstantFormatter {
   private readonly days = new Map<number, string>();
 
-  /** `new Date(ms).toISOString()`. */
-  format(ms: number): string {
+  /**
+   * `new Date(ms).toISOString()` up to the `T` (`2024-03-15T`), memoised by
+   * UTC day. `ms` must be an integer in the four-digit-year range (else the
+   * whole `toISOString()` is returned: callers check the range first).
+   */
+  datePart(ms: number): string {
     if (!(ms >= MIN_ISO_INSTANT_MS && ms <= MAX_ISO_INSTANT_MS) || !Number.isInteger(ms)) return new Date(ms).toISOString();
-    const day = Math.floor(ms / DAY_MS);
+    return this.prefix(Math.floor(ms / DAY_MS));
+  }
+
+  private prefix(day: number): string {
     let prefix = this.days.get(day);
     if (prefix === undefined) {
       prefix = new Date(day * DAY_MS).toISOString().slice(0, 11);
       if (this.days.size >= MEMO_LIMIT) this.days.clear();
       this.days.set(day, prefix);
     }
+    return prefix;
+  }
+
+  /** `new Date(ms).toISOString()`. */
+  format(ms: number): string {
+    if (!(ms >= MIN_ISO_INSTANT_MS && ms <= MAX_ISO_INSTANT_MS) || !Number.isInteger(ms)) return new Date(ms).toISOString();
+    const day = Math.floor(ms / DAY_MS);
+    const prefix = this.prefix(day);
     const msOfDay = ms - day * DAY_MS;
     const minute = Math.floor(msOfDay / 60_000);
     const msOfMinute = msOfDay - minute * 60_000;

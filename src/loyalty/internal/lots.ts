@@ -10,3 +10,8 @@ export function lotDates(lot: { readonly availableAtMs: number; readonly expires
   return { availableAt: new Date(lot.availableAtMs), expiresAt: lot.expiresAtMs === NEVER ? null : new Date(lot.expiresAtMs) };
 }
 
+
+/** {@link lotDates} of a lot given by its instants. @internal */
+export function lotDatesOf(availableAtMs: number, expiresAtMs: number): { readonly availableAt: Date; readonly expiresAt: Date | null } {
+  return { availableAt: new Date(availableAtMs), expiresAt: expiresAtMs === NEVER ? null : new Date(expiresAtMs) };
+}

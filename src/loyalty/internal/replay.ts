@@ -462,7 +462,8 @@ export function contributeFact(ctx: ProgramContext, tiers: TierEngine, fact: Rep
   }
 }
 
-function flatBreakdown(ctx: ProgramContext, points: number, tierIndex: number): EarningBreakdown {
+/** The breakdown of a flat bonus earned in tier `tierIndex`. @internal */
+export function flatBreakdown(ctx: ProgramContext, points: number, tierIndex: number): EarningBreakdown {
   return {
     basePoints: points,
     tierId: ctx.tierId(tierIndex),

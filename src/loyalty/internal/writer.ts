@@ -5,7 +5,8 @@ import type { ProgramContext } from './context.js';
 import { factsOf, indexLedger, naturalIdentity, sortFacts } from './ledger-index.js';
 import { EffectGroups, type EffectGroup } from './effect-groups.js';
 import { LotMovements } from './lot-movements.js';
-import { LedgerReplay, compareFacts, recordFact, type ReplayFact } from './replay.js';
+import { LedgerReplay, compareFacts, flatBreakdown, recordFact, type ReplayFact } from './replay.js';
+import { creditFor, type CreditBasis } from './earning-rules.js';
 import { TierEngine } from './tier-engine.js';
 
 /** The event data a fact entry carries besides its effects. @internal */
@@ -38,6 +39,25 @@ export interface WriteOutcome {
   readonly late: boolean;
 }
 
+/**
+ * A new earn for {@link LedgerWriter.appendEarnsInOrder}: what its fact and
+ * fact entry are made of, with no replay fact built.
+ *
+ * @internal
+ */
+export interface InOrderEarn {
+  readonly key: string;
+  readonly payloadHash: string;
+  /** Its natural identity (`transaction:RO-1`, `welcome:M-1`…). */
+  readonly identity: string;
+  readonly atMs: number;
+  /** How a transaction earn is rated; null for a flat bonus. */
+  readonly basis: CreditBasis | null;
+  /** The points of a flat bonus (unused when `basis` is set). */
+  readonly credit: number;
+  readonly template: FactTemplate;
+}
+
 /** What a key lookup found. @internal */
 export type KeyLookup = { readonly status: 'new' } | { readonly status: 'replay'; readonly entries: readonly LedgerEntry[] };
 
@@ -67,6 +87,8 @@ export class LedgerWriter {
   private maxEntryAtMs: number;
   private horizonMs: number;
   private fast: LedgerReplay | null = null;
+  /** Set by {@link LedgerWriter.appendEarnsInOrder}: its indexes were not kept up to date, so the writer is done. */
+  private closed = false;
 
   constructor(ctx: ProgramContext, entries: readonly LedgerEntry[], accountId: string, members: ReadonlyMap<string, LoyaltyMember>) {
     const index = indexLedger(entries);
@@ -90,6 +112,7 @@ export class LedgerWriter {
    * @throws `CrmError` `IDEMPOTENCY_CONFLICT` when the key was used with another payload.
    */
   lookup(key: string, payloadHash: string): KeyLookup {
+    this.checkOpen();
     const known = this.byKey.get(key);
     if (known === undefined) return NEW_KEY;
     const stored = known[0]!.payloadHash;
@@ -103,21 +126,25 @@ export class LedgerWriter {
 
   /** The fact recorded under an event key. */
   fact(key: string): ReplayFact | undefined {
+    this.checkOpen();
     return this.factByKey.get(key);
   }
 
   /** The key of the reversal that undid `key`, if any. */
   reversalOf(key: string): string | undefined {
+    this.checkOpen();
     return this.reversed.get(key);
   }
 
   /** The key of the live earn with the same natural identity (same transaction, same year's birthday…). */
   naturalOwner(identity: string): string | undefined {
+    this.checkOpen();
     return this.natural.get(identity);
   }
 
   /** All facts, in replay order. */
   allFacts(): readonly ReplayFact[] {
+    this.checkOpen();
     return this.facts;
   }
 
@@ -127,6 +154,7 @@ export class LedgerWriter {
    * fact's entry (what `naturalIdentity` would find), saving its recomputation.
    */
   write(fact: ReplayFact, template: FactTemplate, meta: WriteMeta, check?: (replay: LedgerReplay) => void, identity?: string | null): WriteOutcome {
+    this.checkOpen();
     const last = this.facts[this.facts.length - 1];
     const inOrder = (last === undefined || compareFacts(last, fact) < 0) && fact.atMs >= this.maxEntryAtMs && fact.atMs > this.horizonMs;
     const outcome = inOrder ? this.writeInOrder(fact, template, meta, check) : this.writeLate(fact, template, meta, this.horizonMs, check);
@@ -136,6 +164,7 @@ export class LedgerWriter {
 
   /** Records every lapse up to `asOf` not yet in the ledger (and restates any that changed). */
   expire(meta: WriteMeta): WriteOutcome {
+    this.checkOpen();
     const horizonMs = Math.max(this.horizonMs, meta.asOf.getTime());
     const outcome = this.writeLate(null, null, meta, horizonMs);
     this.commit(outcome.entries, null);
@@ -148,13 +177,107 @@ export class LedgerWriter {
     return new TierEngine(this.ctx, this.members);
   }
 
-  private writeInOrder(fact: ReplayFact, template: FactTemplate, meta: WriteMeta, check?: (replay: LedgerReplay) => void): WriteOutcome {
+  /** The replay of the facts so far that in-order writes continue (made on first use). */
+  private inOrderReplay(): LedgerReplay {
     let replay = this.fast;
     if (replay === null) {
       replay = new LedgerReplay(this.ctx, { collect: false, tiers: this.newTiers(), rerateMembers: null });
       for (const existing of this.facts) replay.apply(existing);
       this.fast = replay;
     }
+    return replay;
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new Error('internal: a LedgerWriter was used after appendEarnsInOrder');
+  }
+
+  /**
+   * The fast path of a batch of earns (`accrueMany`): writes `earns` in the
+   * given order and returns their fact entries — exactly what {@link write}
+   * would return for each in turn — when that order is the replay's order,
+   * every earn comes after everything recorded (after the last fact, the
+   * latest entry and the last expiry run) and no debt is outstanding; new
+   * keys and natural identities, none repeated in the batch. Then each write
+   * is the in-order one, and its only effect is the fact entry (lapses are
+   * not an event's effects; with no debt no lot settles one), so no effect
+   * groups, lot movements, replay facts or lots are built: the tiers alone
+   * are moved on, rating each earn in the tier held at its time.
+   *
+   * Returns null, having written nothing, when a precondition fails (the
+   * caller then writes event by event). On success the writer's indexes are
+   * not updated: it must not be used again.
+   *
+   * @internal
+   */
+  appendEarnsInOrder(earns: readonly InOrderEarn[], order: readonly number[], memberId: string, asOf: Date): LedgerEntry[] | null {
+    this.checkOpen();
+    const count = order.length;
+    if (count === 0) return null;
+    const first = earns[order[0]!]!;
+    if (first.atMs < this.maxEntryAtMs || first.atMs <= this.horizonMs) return null;
+    const last = this.facts[this.facts.length - 1];
+    if (last !== undefined && !earnFollows(last.atMs, last.kind, last.key, first.atMs, first.key)) return null;
+    for (let i = 0; i < count; i++) {
+      const earn = earns[order[i]!]!;
+      const template = earn.template;
+      if (template.lot === undefined || template.source === undefined || template.earning !== undefined || template.actor !== undefined) return null;
+      if (this.byKey.has(earn.key) || this.natural.has(earn.identity)) return null;
+      if (i > 0) {
+        const before = earns[order[i - 1]!]!;
+        if (!earnFollows(before.atMs, 'earn', before.key, earn.atMs, earn.key)) return null;
+      }
+    }
+    if (!allDistinct(earns, order)) return null;
+    // A new ledger needs no replay: its lots would only lapse, which is no event's effect. The tiers are all there is.
+    let replay: LedgerReplay | null = null;
+    let tiers: TierEngine;
+    if (this.facts.length === 0 && this.fast === null) tiers = this.newTiers();
+    else {
+      replay = this.inOrderReplay();
+      if (replay.debts.length > 0) return null;
+      tiers = replay.options.tiers!;
+    }
+    const ctx = this.ctx;
+    const programId = ctx.program.id;
+    const accountId = this.accountId;
+    const byPoints = ctx.program.tiers.basis === 'qualifying_points';
+    const out = new Array<LedgerEntry>(count);
+    // From here on the replay's lots fall behind the facts: it is dropped, with the writer.
+    this.closed = true;
+    this.fast = null;
+    for (let i = 0; i < count; i++) {
+      const earn = earns[order[i]!]!;
+      const template = earn.template;
+      const atMs = earn.atMs;
+      if (replay !== null) replay.advanceTo(atMs);
+      else tiers.advanceTo(atMs);
+      const tierIndex = tiers.effectiveIndex(memberId, atMs);
+      let points: number;
+      let earning: EarningBreakdown;
+      if (earn.basis !== null) {
+        const rated = creditFor(ctx, earn.basis, tierIndex);
+        points = rated.points;
+        earning = rated.breakdown;
+      } else {
+        points = earn.credit;
+        earning = flatBreakdown(ctx, points, tierIndex);
+      }
+      tiers.contribute(memberId, atMs, byPoints ? template.qualifyingPoints : template.qualifyingSpendMinor, atMs);
+      // The same literal as `entry` builds for an earn fact (same fields, same order).
+      out[i] = {
+        id: `${earn.key}#0`, programId, accountId, memberId, kind: 'earn', role: 'fact',
+        idempotencyKey: earn.key, payloadHash: earn.payloadHash, eventKey: earn.key, at: new Date(atMs), recordedAt: asOf, reason: template.reason,
+        points, movements: points === 0 ? [] : [{ lotId: earn.key, points }], debtPoints: 0, forgivenPoints: 0,
+        qualifyingPoints: template.qualifyingPoints, qualifyingSpendMinor: template.qualifyingSpendMinor,
+        lot: template.lot, earning, source: template.source,
+      };
+    }
+    return out;
+  }
+
+  private writeInOrder(fact: ReplayFact, template: FactTemplate, meta: WriteMeta, check?: (replay: LedgerReplay) => void): WriteOutcome {
+    const replay = this.inOrderReplay();
     replay.groups.clear();
     try {
       // Lots lapsing before the event are not its effects: an expiry run records them.
@@ -273,6 +396,39 @@ export class LedgerWriter {
     if (restated) this.facts = factsOf(this.entries);
     if (restated) for (const item of this.facts) this.factByKey.set(item.key, item);
   }
+}
+
+/** Whether an earn at `atMs` under `key` comes after the fact (`atMs`, `kind`, `key`) in replay order ({@link compareFacts}). */
+function earnFollows(beforeAtMs: number, beforeKind: ReplayFact['kind'], beforeKey: string, atMs: number, key: string): boolean {
+  if (beforeAtMs !== atMs) return beforeAtMs < atMs;
+  // Earns rank first at an instant: only an earn with a smaller key comes before one.
+  return beforeKind === 'earn' && beforeKey < key;
+}
+
+/** Whether the earns have distinct keys and distinct natural identities. */
+function allDistinct(earns: readonly InOrderEarn[], order: readonly number[]): boolean {
+  const count = order.length;
+  if (count <= 16) {
+    for (let i = 0; i < count; i++) {
+      const a = earns[order[i]!]!;
+      for (let j = i + 1; j < count; j++) {
+        const b = earns[order[j]!]!;
+        if (a.key === b.key) return false;
+        // Under default keys (the key is the identity) one comparison says both.
+        if ((a.key !== a.identity || b.key !== b.identity) && a.identity === b.identity) return false;
+      }
+    }
+    return true;
+  }
+  const keys = new Set<string>();
+  const identities = new Set<string>();
+  for (let i = 0; i < count; i++) {
+    const earn = earns[order[i]!]!;
+    if (keys.has(earn.key) || identities.has(earn.identity)) return false;
+    keys.add(earn.key);
+    identities.add(earn.identity);
+  }
+  return true;
 }
 
 function creditOnOwnLot(entry: LedgerEntry): number {
