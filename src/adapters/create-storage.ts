@@ -1,4 +1,4 @@
-import { ValidationError } from '../core/index.js';
+import { ValidationError, type ValidationIssue } from '../core/index.js';
 import type { StorageCapabilities } from './capabilities.js';
 import type { DefaultCollectionSchemas, RecordCollectionDefinition } from './collections.js';
 import { STORAGE_CONTRACT_VERSION } from './contract-version.js';
@@ -24,6 +24,17 @@ import type {
   VersionedRecord,
 } from './storage.js';
 import type { DefaultStreamSchemas, StreamKindDefinition } from './stream-kinds.js';
+
+/** Records prepared between two turns of the event loop during an import. */
+const PREPARE_SLICE = 250;
+
+/** Resolves on the next turn of the event loop (after pending I/O callbacks), in Node and in browsers. */
+function turnOfEventLoop(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof globalThis.setImmediate === 'function') globalThis.setImmediate(resolve);
+    else setTimeout(resolve, 0);
+  });
+}
 
 /** Options of {@link createCrmStorage}. */
 export interface CreateCrmStorageOptions<C extends SchemaMap = DefaultCollectionSchemas, S extends SchemaMap = DefaultStreamSchemas> {
@@ -109,7 +120,21 @@ export function createCrmStorage<C extends SchemaMap = DefaultCollectionSchemas,
         batch = [];
         let rows: PreparedRecord['row'][];
         try {
-          const prepared = checkEach(current, (record, index) => prepareRecord(collection, definition, record, `records[${offset + index}]`, undefined));
+          // Prepared a slice at a time, letting the event loop turn between
+          // slices while a write is in flight: a driver streaming the last
+          // batch (COPY) needs the loop to keep its socket fed.
+          const prepared: PreparedRecord[] = [];
+          const issues: ValidationIssue[] = [];
+          for (let from = 0; from < current.length; from += PREPARE_SLICE) {
+            if (from > 0 && writing !== undefined) await turnOfEventLoop();
+            try {
+              prepared.push(...checkEach(current.slice(from, from + PREPARE_SLICE), (record, index) => prepareRecord(collection, definition, record, `records[${offset + from + index}]`, undefined)));
+            } catch (error) {
+              if (!(error instanceof ValidationError)) throw error;
+              issues.push(...error.issues);
+            }
+          }
+          if (issues.length > 0) throw new ValidationError(issues);
           checkDistinctIds(prepared.map((item) => item.row.id), `${collection} import`, (index) => `records[${offset + index}].id`);
           rows = prepared.map((item) => item.row);
         } catch (error) {

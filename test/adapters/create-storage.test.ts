@@ -244,6 +244,40 @@ describe('importRecords pipelines validation with writes', () => {
     expect(stored).toBe(10);
   });
 
+  it('lets the event loop turn while it prepares the next batch, so a streaming write keeps moving', async () => {
+    // A write that needs two turns of the event loop (as a COPY feeding its
+    // socket does) is done before the last record of the next batch is
+    // validated, not only after the whole batch was.
+    const log: string[] = [];
+    let batches = 0;
+    const driver = patched((base) => ({
+      capabilities: { ...base.capabilities, bulkImport: true },
+      importRows: async (tenant, collection, rows) => {
+        const n = ++batches;
+        for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+        log.push(`written ${n}`);
+        const outcome = await base.putRecords(tenant, collection, rows);
+        if (outcome.status !== 'written') throw new Error('unexpected conflict');
+      },
+    }));
+    const storage = createCrmStorage(driver);
+    const records: object[] = numbered(0, 2000);
+    // The last record says when it is first looked at.
+    const last = { ...records[1999]! } as Record<string, unknown>;
+    const id = last.id;
+    Object.defineProperty(last, 'id', {
+      enumerable: true,
+      get() {
+        if (!log.includes('validating the last record')) log.push('validating the last record');
+        return id;
+      },
+    });
+    records[1999] = last;
+    const { imported } = await storage.importRecords('t', 'customers', records, { batchSize: 1000 });
+    expect(imported).toBe(2000);
+    expect(log).toEqual(['written 1', 'validating the last record', 'written 2']);
+  });
+
   it('reports a failed write even while the next batch is being prepared, and writes nothing after it', async () => {
     const { driver, log } = slowImport(1);
     const storage = createCrmStorage(driver);
