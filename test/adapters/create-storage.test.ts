@@ -261,7 +261,7 @@ describe('importRecords pipelines validation with writes', () => {
       },
     }));
     const storage = createCrmStorage(driver);
-    const records: object[] = numbered(0, 2000);
+    const records = numbered(0, 2000);
     // The last record says when it is first looked at.
     const last = { ...records[1999]! } as Record<string, unknown>;
     const id = last.id;
@@ -272,7 +272,7 @@ describe('importRecords pipelines validation with writes', () => {
         return id;
       },
     });
-    records[1999] = last;
+    records[1999] = last as unknown as (typeof records)[number];
     const { imported } = await storage.importRecords('t', 'customers', records, { batchSize: 1000 });
     expect(imported).toBe(2000);
     expect(log).toEqual(['written 1', 'validating the last record', 'written 2']);
