@@ -249,9 +249,9 @@ export function analyzeDemo(inputs: DemoInputs, step: StepReporter = () => {}): 
     };
   });
   const risks = churnRisk(riskInputs, defaultChurnRiskPolicy, { asOf });
-  // Worth a call: high risk, still likely alive, valuable, and reachable by phone.
+  // Worth a call: medium or high churn risk, still likely alive, valuable, and reachable by phone.
   const atRisk = risks
-    .filter((r) => r.band === 'high' && (probabilityAlive.get(r.customerId) ?? 0) > 0.3)
+    .filter((r) => r.band !== 'low' && (probabilityAlive.get(r.customerId) ?? 0) > 0.3)
     .map((r) => ({ risk: r, clv: clvByCustomer.get(r.customerId) ?? 0 }))
     .sort((a, b) => b.risk.score * b.clv - a.risk.score * a.clv || (a.risk.customerId < b.risk.customerId ? -1 : 1))
     .flatMap(({ risk, clv: clvMinor }) => {

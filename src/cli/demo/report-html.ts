@@ -179,7 +179,7 @@ export function renderReportHtml(analysis: DemoAnalysis): string {
 <p class="note">Flagged below threshold: ${escapeHtml(analysis.sla.report.flaggedDealers.map((d) => dealerName.get(d.dealerId) ?? d.dealerId).join(', ') || 'none')}. Open cases: ${int(analysis.sla.openCases)}, ${int(analysis.sla.breachedOpenCases)} already breached.</p></section>
 <section class="wide"><h2>Call this week: service customers at risk of leaving</h2>
 <table><thead><tr><th>Dealer</th><th>Name</th><th>Mobile</th><th class="num">Risk</th><th class="num">P(alive)</th><th class="num">Service overdue (days)</th><th class="num">3-year CLV</th><th>Why</th></tr></thead><tbody>${atRiskRows}</tbody></table>
-<p class="note">High churn risk, still likely active, ranked by risk × CLV; only customers whose consent allows a service call. Names and numbers are masked.</p></section>
+<p class="note">Medium or high churn risk, still likely active (P(alive) above 30 %), ranked by risk × CLV; only customers whose consent allows a service call. Names and numbers are masked.</p></section>
 </main>
 </body>
 </html>

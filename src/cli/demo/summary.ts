@@ -51,7 +51,15 @@ export function renderSummary(analysis: DemoAnalysis): string {
 
   heading('Call this week (top 5 at-risk service customers)');
   for (const c of analysis.atRisk.slice(0, 5)) {
-    lines.push(`${c.dealerId} ${c.maskedName.padEnd(5)} ${String(c.maskedPhone ?? '').padEnd(12)} risk ${c.score.toFixed(2)}  ${c.reasons[0] ?? ''}`);
+    const name = [...c.maskedName].length > 6 ? `${[...c.maskedName].slice(0, 5).join('')}…` : c.maskedName;
+    lines.push(`${c.dealerId} ${padToColumns(name, 12)} ${String(c.maskedPhone ?? '').padEnd(12)} risk ${c.score.toFixed(2)}  ${c.reasons[0] ?? ''}`);
   }
   return lines.join('\n');
+}
+
+/** Pads to a width in terminal columns: CJK characters take two. */
+function padToColumns(text: string, columns: number): string {
+  let width = 0;
+  for (const char of text) width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(char) ? 2 : 1;
+  return text + ' '.repeat(Math.max(0, columns - width));
 }
