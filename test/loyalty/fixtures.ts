@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { CrmError, ValidationError, type CrmErrorCode } from 'dealer-crm/core';
+import type { CrmError, CrmErrorCode } from 'dealer-crm/core';
 import type { TransactionInput } from 'dealer-crm/customer';
 import {
   defineLoyaltyProgram,
@@ -9,6 +9,7 @@ import {
   type LoyaltyProgramInput,
   type LoyaltyWriteResult,
 } from 'dealer-crm/loyalty';
+import { crmErrorOf as sharedCrmErrorOf } from '../support/errors.js';
 
 /**
  * A small program for hand-computed tests: 1 point per yuan of customer-paid
@@ -107,23 +108,9 @@ export class Ledger {
 
 /** Asserts that `fn` throws a CrmError with `code`, and returns it. */
 export function crmErrorOf(fn: () => unknown, code: CrmErrorCode): CrmError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CrmError);
-    expect((error as CrmError).code).toBe(code);
-    return error as CrmError;
-  }
-  throw new Error(`expected a CrmError ${code}`);
+  const error = sharedCrmErrorOf(fn);
+  expect(error.code).toBe(code);
+  return error;
 }
 
-/** Asserts that `fn` throws a ValidationError and returns its issues. */
-export function issuesOf(fn: () => unknown): ValidationError['issues'] {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return (error as ValidationError).issues;
-  }
-  throw new Error('expected a ValidationError');
-}
+export { issuesOf } from '../support/errors.js';
