@@ -9,6 +9,7 @@ import { maximizeLikelihood, type RetentionFitDiagnostics, type RetentionFitOpti
 import { forecastColumns, type VisitForecastColumns, type VisitForecaster } from './forecast.js';
 import { checkHistory, distinctValues, packHistories, type HistoryColumns, type VisitHistory } from './history.js';
 import { checkCount, checkDuration, checkPositiveParameters } from './parameters.js';
+import { GAUSS_LEGENDRE_NODES, GAUSS_LEGENDRE_WEIGHTS } from './quadrature.js';
 import { betaln, digamma, gammaln, hyp2f1, logisticOfNegative, logNegativeBinomial, negativeBinomialTail } from './special.js';
 
 /** BG/NBD parameters: λ ~ Gamma(shape `r`, rate `alpha`), p ~ Beta(`a`, `b`); `alpha` is in the model's time unit. */
@@ -299,8 +300,6 @@ function checkedVisits(value: number, r: number, alpha: number, a: number, b: nu
  * probability (a, b → ∞ with a/(a+b) fixed).
  */
 const LARGE_BETA = 1000;
-const GL_NODES = [-0.9602898564975363, -0.7966664774136267, -0.525532409916329, -0.1834346424956498, 0.1834346424956498, 0.525532409916329, 0.7966664774136267, 0.9602898564975363];
-const GL_WEIGHTS = [0.1012285362903763, 0.2223810344533745, 0.3137066458778873, 0.362683783378362, 0.362683783378362, 0.3137066458778873, 0.2223810344533745, 0.1012285362903763];
 const DROPOUT_PANELS = 16;
 
 /**
@@ -325,9 +324,9 @@ function expectedVisitsOverDropout(r: number, alpha: number, a: number, b: numbe
   let mass = 0;
   for (let panel = 0; panel < DROPOUT_PANELS; panel++) {
     const middle = lo + (panel + 0.5) * width;
-    for (let i = 0; i < GL_NODES.length; i++) {
-      const p = middle + (GL_NODES[i]! * width) / 2;
-      const density = Math.exp((a - 1) * Math.log(p) + (b - 1) * Math.log1p(-p) - logAtMode) * GL_WEIGHTS[i]!;
+    for (let i = 0; i < GAUSS_LEGENDRE_NODES.length; i++) {
+      const p = middle + (GAUSS_LEGENDRE_NODES[i]! * width) / 2;
+      const density = Math.exp((a - 1) * Math.log(p) + (b - 1) * Math.log1p(-p) - logAtMode) * GAUSS_LEGENDRE_WEIGHTS[i]!;
       weighted += density * (-Math.expm1(-r * Math.log1p((p * t) / alpha)) / p);
       mass += density;
     }

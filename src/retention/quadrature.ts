@@ -19,9 +19,10 @@ export interface LogIntegrand {
   accumulate?(weightedValue: number): void;
 }
 
-// 8-point Gauss–Legendre nodes and weights on [-1, 1].
-const NODES = [-0.9602898564975363, -0.7966664774136267, -0.525532409916329, -0.1834346424956498, 0.1834346424956498, 0.525532409916329, 0.7966664774136267, 0.9602898564975363];
-const WEIGHTS = [0.1012285362903763, 0.2223810344533745, 0.3137066458778873, 0.362683783378362, 0.362683783378362, 0.3137066458778873, 0.2223810344533745, 0.1012285362903763];
+/** 8-point Gauss–Legendre nodes on [-1, 1]. @internal */
+export const GAUSS_LEGENDRE_NODES: readonly number[] = [-0.9602898564975363, -0.7966664774136267, -0.525532409916329, -0.1834346424956498, 0.1834346424956498, 0.525532409916329, 0.7966664774136267, 0.9602898564975363];
+/** The weights of {@link GAUSS_LEGENDRE_NODES}. @internal */
+export const GAUSS_LEGENDRE_WEIGHTS: readonly number[] = [0.1012285362903763, 0.2223810344533745, 0.3137066458778873, 0.362683783378362, 0.362683783378362, 0.3137066458778873, 0.2223810344533745, 0.1012285362903763];
 /** Largest log-drop of the integrand across one panel, roughly. */
 const DROP_PER_PANEL = 2;
 /** A panel reaches at most this fraction of the way to the nearest singularity. */
@@ -63,9 +64,9 @@ export function integrateFromPeak(integrand: LogIntegrand, start: number, end: n
     const half = (next - tau) / 2;
     const middle = (next + tau) / 2;
     const halfWidth = Math.abs(half);
-    for (let i = 0; i < NODES.length; i++) {
-      const node = middle + half * NODES[i]!;
-      const value = WEIGHTS[i]! * halfWidth * Math.exp(integrand.logAt(node));
+    for (let i = 0; i < GAUSS_LEGENDRE_NODES.length; i++) {
+      const node = middle + half * GAUSS_LEGENDRE_NODES[i]!;
+      const value = GAUSS_LEGENDRE_WEIGHTS[i]! * halfWidth * Math.exp(integrand.logAt(node));
       sum += value;
       integrand.accumulate?.(value);
     }
