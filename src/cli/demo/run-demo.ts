@@ -5,6 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { hexToBytes } from '@noble/hashes/utils';
 import { createCrm, createStaticKeyProvider, crmStorageRegistry, type Crm, type CrmCallContext } from '../../crm/index.js';
 import { cliAccessPolicy, integrationContext } from '../integration-policy.js';
 import { parse, sha256Hex } from '../../core/index.js';
@@ -71,7 +72,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoRun> {
   try {
     const storage = store.storage as unknown as DemoStorage;
     // A demo key, derived from the seed so runs are reproducible. Real deployments take keys from a KMS.
-    const demoKey = Uint8Array.from(sha256Hex(`dealer-crm demo key ${options.seed}`).match(/../g)!.map((h) => parseInt(h, 16)));
+    const demoKey = hexToBytes(sha256Hex(`dealer-crm demo key ${options.seed}`));
     const crm = createCrm({
       storage: store.storage,
       programs: [demoLoyaltyProgram],

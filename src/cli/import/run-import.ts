@@ -7,6 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { hexToBytes } from '@noble/hashes/utils';
 import { sha256Hex, ValidationError } from '../../core/index.js';
 import { createCrm, createStaticKeyProvider, crmStorageRegistry } from '../../crm/index.js';
 import { cliAccessPolicy, integrationContext } from '../integration-policy.js';
@@ -39,7 +40,7 @@ function keyBytes(hex: string | undefined): Uint8Array {
   if (hex === undefined || !/^[0-9a-fA-F]{64}$/.test(hex)) {
     throw new ValidationError([{ path: 'DEALER_CRM_KEY', message: 'set DEALER_CRM_KEY to a 256-bit key as 64 hex digits (personal fields are encrypted before they reach storage)' }]);
   }
-  return Uint8Array.from(hex.match(/../g)!.map((byte) => parseInt(byte, 16)));
+  return hexToBytes(hex);
 }
 
 /** Runs an import; returns the exit code (1 when rows were refused). */
